@@ -1,0 +1,116 @@
+"""The library API: the pipeline YAML → load → validate → resolve → document model → .docx.
+
+The CLI calls these functions and nothing else of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .contract_doc import build_contract, build_requirements
+from .docmodel import DocumentModel
+from .docx_writer import render_docx
+from .errors import InputError, Problem
+from .layout import load_layout
+from .model import Contract, build_model
+from .output import write_batch
+from .packaging import normalise_zip
+from .resolve import ResolvedYear, renewal_problems, resolve_year
+from .rules import check_rules
+from .schema_check import schema_problems
+from .source import load_file
+
+Builder = Callable[[Contract, ResolvedYear], tuple[DocumentModel, list[Problem]]]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validating a contract: errors, warnings and a one-line summary."""
+
+    errors: list[Problem]
+    warnings: list[Problem]
+    summary: str
+
+
+def load_contract(path: Path) -> Contract:
+    """Load contract.yaml safely and check it against the schema and the contract's rules."""
+    document = load_file(path, path.name)
+    problems = schema_problems(document, "contract.schema.json")
+    if problems:
+        raise InputError(problems)
+    contract = build_model(document)
+    problems = check_rules(contract)
+    if problems:
+        raise InputError(problems)
+    return contract
+
+
+def validate(path: Path, strict: bool = False) -> Report:
+    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
+    contract = load_contract(path)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for year in sorted(contract.years):
+        resolved = resolve_year(contract, year)
+        for build in (build_contract, build_requirements):
+            errors += build(contract, resolved)[1]
+        _split(renewal_problems(contract, year), strict, errors, warnings)
+    if errors:
+        raise InputError(set(errors))
+    years = "、".join(str(y) for y in sorted(contract.years))
+    summary = f"{path.name} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
+    return Report([], sorted(set(warnings)), summary)
+
+
+def _split(found: list[Problem], strict: bool, errors: list[Problem], warnings: list[Problem]) -> None:
+    for problem in found:
+        if problem.severity == "error" or strict:
+            errors.append(replace(problem, severity="error"))
+        else:
+            warnings.append(problem)
+
+
+def prepare_year(path: Path, year: int, strict: bool) -> tuple[Contract, ResolvedYear, list[Problem]]:
+    """Load, validate and resolve one year; return the warnings (errors raise, warnings too when strict)."""
+    contract = load_contract(path)
+    resolved = resolve_year(contract, year)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    _split(renewal_problems(contract, year), strict, errors, warnings)
+    if errors:
+        raise InputError(errors)
+    return contract, resolved, warnings
+
+
+def render(model: DocumentModel) -> bytes:
+    """A document model as normalised, deterministic .docx bytes."""
+    return normalise_zip(render_docx(model, load_layout()))
+
+
+def build(contract: Contract, resolved: ResolvedYear, builder: Builder) -> DocumentModel:
+    """Run one document builder; template problems become an InputError."""
+    model, problems = builder(contract, resolved)
+    if problems:
+        raise InputError(problems)
+    return model
+
+
+def generate_contract(path: Path, year: int, out_dir: Path, strict: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Write the year's contract and its requirement document (appendix 5) as separate files."""
+    contract, resolved, warnings = prepare_year(path, year, strict)
+    files = {
+        f"contract-{year}.docx": render(build(contract, resolved, build_contract)),
+        f"requirements-{year}.docx": render(build(contract, resolved, build_requirements)),
+    }
+    return write_batch(out_dir, files), warnings
+
+
+def generate_requirements(
+    path: Path, year: int, out_dir: Path, strict: bool = False
+) -> tuple[list[Path], list[Problem]]:
+    """Write the year's requirement document (用户需求书) alone."""
+    contract, resolved, warnings = prepare_year(path, year, strict)
+    files = {f"requirements-{year}.docx": render(build(contract, resolved, build_requirements))}
+    return write_batch(out_dir, files), warnings

@@ -1,0 +1,115 @@
+"""The `gen` command: parses options, calls one library function, prints paths or problems."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api
+from .errors import GenError, Problem
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """Maps our one exception type to its exit code and a message on stderr: no traceback for bad input."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GenError as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _contract_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("contract.yaml"),
+        show_default=True, help="合同数据文件。",
+    )(func)
+
+
+def _strict_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--strict", is_flag=True, help="把警告（如续签条件不满足）当作错误，退出码 1。")(func)
+
+
+def _out_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
+        show_default=True, help="输出目录。",
+    )(func)
+
+
+def _year_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--year", type=click.IntRange(2000, 2100), required=True, help="合同年度，例如 2025。")(func)
+
+
+def _report(paths: Iterable[Path], warnings: Iterable[Problem]) -> None:
+    for warning in warnings:
+        click.echo(warning.format(), err=True)
+    for path in paths:
+        click.echo(str(path))
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="gen", message="%(prog)s %(version)s")
+def main() -> None:
+    """陵水 12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书等 Word 文档。
+
+    \b
+    示例：
+      gen validate
+      gen contract --year 2025
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@_contract_option
+@_strict_option
+def validate(contract_path: Path, strict: bool) -> None:
+    """检查 contract.yaml：格式、金额合计、付款档位、日期、条款表达式和续签条件。
+
+    \b
+    一次列出全部问题，格式为 “文件:行:列: 路径: 说明”；有错误时退出码为 1。
+    示例：gen validate --contract contract.yaml --strict
+    """
+    report = api.validate(contract_path, strict)
+    for warning in report.warnings:
+        click.echo(warning.format(), err=True)
+    click.echo(report.summary)
+
+
+@main.command(context_settings=CONTEXT)
+@_year_option
+@_contract_option
+@_out_option
+@_strict_option
+def contract(year: int, contract_path: Path, out_dir: Path, strict: bool) -> None:
+    """生成某一年度的合同（含全部附件），并另存用户需求书（附件 5）。
+
+    \b
+    示例：gen contract --year 2025 --out outputs
+    """
+    _report(*api.generate_contract(contract_path, year, out_dir, strict))
+
+
+@main.command(context_settings=CONTEXT)
+@_year_option
+@_contract_option
+@_out_option
+@_strict_option
+def requirements(year: int, contract_path: Path, out_dir: Path, strict: bool) -> None:
+    """单独生成某一年度的用户需求书（合同附件 5）。
+
+    \b
+    示例：gen requirements --year 2025
+    """
+    _report(*api.generate_requirements(contract_path, year, out_dir, strict))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

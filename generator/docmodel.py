@@ -1,0 +1,70 @@
+"""A small, writer-independent document model: what a document says, not how Word stores it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph in a named style of the layout profile."""
+
+    text: str
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: one or more paragraphs; ``span`` columns wide; ``merge_down`` rows merged below it."""
+
+    lines: tuple[str, ...]
+    span: int = 1
+    merge_down: int = 0
+    style: str = "table"
+
+    @classmethod
+    def of(cls, *lines: str, span: int = 1, merge_down: int = 0, style: str = "table") -> Cell:
+        """Build a cell from text lines."""
+        return cls(tuple(lines), span, merge_down, style)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of cells; a cell covered by a span or a merge is simply absent from its row."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    widths_mm: tuple[float, ...]
+    header_rows: int = 1
+    borders: bool = True
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture (PNG bytes) at a given width."""
+
+    png: bytes
+    width_mm: float
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page."""
+
+
+Block = Paragraph | Table | PageBreak | Image
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """A whole document: its blocks plus the metadata that goes into headers and properties."""
+
+    blocks: tuple[Block, ...]
+    title: str
+    header_text: str
+    created: datetime
+    subject: str = ""
+    keywords: str = ""
+    cover_page: bool = False
+    properties: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,54 @@
+"""One error hierarchy for everything a user can get wrong; the CLI maps it to exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about an input file, located as precisely as the input allows."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        """Render as ``file:line:col: path: message`` (the form editors and CI logs link)."""
+        where = f"{self.file}:{self.line}:{self.column}"
+        prefix = "警告" if self.severity == "warning" else "错误"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{path} {prefix}：{self.message}"
+
+
+class GenError(Exception):
+    """Base of every expected failure; its text is shown to the user as is."""
+
+    exit_code = 1
+
+
+class InputError(GenError):
+    """The input files are broken; carries every problem found, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class UsageError(GenError):
+    """The command was called with arguments that make no sense for the data (e.g. an unknown year)."""
+
+    exit_code = 2
+
+
+class EnvironmentProblem(GenError):
+    """Something outside the inputs is missing (a font, LibreOffice); the message names the fix."""
+
+
+def location_error(file: str, message: str, line: int = 1, column: int = 1, path: str = "") -> InputError:
+    """Shorthand for an InputError holding a single problem."""
+    return InputError([Problem(file, line, column, path, message)])

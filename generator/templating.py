@@ -1,0 +1,143 @@
+"""The one template environment: sandboxed, strict, with the contract's filters registered by name.
+
+Clause text comes from data that people edit, so it renders in an immutable sandbox with
+StrictUndefined, and the operators that can explode (``**``, ``*`` on sequences) are bounded.
+Errors are collected with the YAML path of the text, so every broken clause is reported at once.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from . import chinese, money
+from .source import Document, PathKey
+
+MAX_OUTPUT = 20_000
+MAX_EXPONENT = 64
+MAX_SEQUENCE = 10_000
+MAX_RANGE = 1_000
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox guards attribute access but not CPU or memory; these hooks bound the rest."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if not isinstance(right, int | Decimal) or abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"指数过大（上限 {MAX_EXPONENT}）")
+            return operator.pow(left, right)
+        if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+            count = right if isinstance(left, str | list | tuple) else left
+            size = len(left if isinstance(left, str | list | tuple) else right)
+            if not isinstance(count, int) or count * max(size, 1) > MAX_SEQUENCE:
+                raise SecurityError("重复的文字或列表过长")
+        return operator.mul(left, right)
+
+
+def _bounded_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SecurityError(f"range 过大（上限 {MAX_RANGE}）")
+    return result
+
+
+def _pct(value: object) -> str:
+    """45 → 45%, 12.5 → 12.5%."""
+    number = money.to_decimal(value)
+    return f"{number.normalize():f}%"
+
+
+def _rate_pct(value: object) -> str:
+    """0.02 → 2%."""
+    return _pct(money.to_decimal(value) * 100)
+
+
+def _permille(value: object) -> str:
+    """0.001 → 千分之一 (falls back to a percentage when not a whole number of per-mille)."""
+    per_mille = money.to_decimal(value) * 1000
+    if per_mille == per_mille.to_integral_value():
+        return "千分之" + chinese.cn_num(int(per_mille))
+    return _rate_pct(value)
+
+
+def _wan(value: object) -> str:
+    """1660000 → 166 (an amount in units of 10,000)."""
+    return f"{(money.to_decimal(value) / 10_000).normalize():f}"
+
+
+def make_filters(write_optional_zero: bool) -> dict[str, Callable[..., str]]:
+    """The filters clause text may use, configured by the contract's money rules."""
+    return {
+        "yuan": money.yuan,
+        "cny": money.cny,
+        "capital": lambda value: money.capital(value, write_optional_zero),
+        "pct": _pct,
+        "rate_pct": _rate_pct,
+        "permille": _permille,
+        "wan": _wan,
+        "cn_date": chinese.cn_date,
+        "cn_num": chinese.cn_num,
+        "cn_upper": chinese.cn_upper,
+    }
+
+
+def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSandboxedEnvironment:
+    """A fresh sandbox with strict undefined, no autoescape (output is Word text, not HTML) and our filters."""
+    env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(filters)
+    env.globals["range"] = _bounded_range
+    return env
+
+
+class Renderer:
+    """Renders text found at a YAML path and collects every failure as a located problem."""
+
+    def __init__(self, document: Document, env: ImmutableSandboxedEnvironment, context: Mapping[str, Any]):
+        self.document = document
+        self.env = env
+        self.context = dict(context)
+        self.problems: list[Any] = []
+        self._cache: dict[str, Any] = {}
+
+    def render(self, text: Any, path: PathKey, **extra: Any) -> str:
+        """Render ``text`` (found at ``path``); plain text passes through untouched."""
+        if text is None:
+            self.problems.append(self.document.problem(path, "此处需要文字，但值为空"))
+            return ""
+        if not isinstance(text, str):
+            return str(text)
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            return text
+        try:
+            template = self._cache.get(text)
+            if template is None:
+                template = self._cache[text] = self.env.from_string(text)
+            result = template.render({**self.context, **extra}) if extra else template.render(self.context)
+        except SecurityError as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式不安全或开销过大：{exc}"))
+            return ""
+        except TemplateError as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式错误：{_explain(exc)}"))
+            return ""
+        except (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式无法计算：{exc}"))
+            return ""
+        if len(result) > MAX_OUTPUT:
+            self.problems.append(self.document.problem(path, f"模板展开后过长（超过 {MAX_OUTPUT} 字）"))
+            return ""
+        return result
+
+
+def _explain(exc: TemplateError) -> str:
+    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
+    if "is undefined" in message:
+        return f"引用了不存在的数据（{message}）"
+    return message
