@@ -13,7 +13,7 @@ from .model import Contract
 from .money import to_decimal, yuan
 from .resolve import ResolvedYear
 from .source import PathKey
-from .templating import Renderer, make_environment, make_filters
+from .templating import Renderer, environment
 
 _LABELS = {
     "arabic": lambda n: f"{n}.",
@@ -31,9 +31,8 @@ class _Builder:
         self.contract = contract
         self.data = contract.data
         self.year = resolved
-        filters = make_filters(contract.write_optional_zero)
         context = contract_context(contract, resolved)
-        self.renderer = Renderer(contract.document, make_environment(filters), context)
+        self.renderer = Renderer(contract.document, environment(contract.write_optional_zero), context)
         snippets = {
             name: self.renderer.render(text, ("snippets", name)) for name, text in self.data["snippets"].items()
         }

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import Any
 
 from docx import Document as new_document
 from docx.document import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
+from lxml import etree
 
 from .docmodel import DocumentModel, Image, PageBreak, Paragraph, Table
 from .layout import Layout, Style
 
-_ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-}
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 AUTHOR = "hotline-contract-gen"
 
@@ -36,81 +31,116 @@ def render_docx(model: DocumentModel, layout: Layout) -> bytes:
     """The document as .docx bytes (not yet normalised for byte-identical output; see packaging)."""
     doc = new_document()
     _defaults(doc, layout)
-    for name, style in layout.styles.items():
-        _add_style(doc, name, style, layout)
+    styles = doc.styles.element
+    ids = {}
+    for name, spec in layout.styles.items():
+        ids[name] = _style_id(name)
+        styles.append(_style_element(name, spec, layout))
     _page(doc, model, layout)
+    body = doc.element.body
+    anchor = body.sectPr  # new blocks go before the section properties, which must stay last
     for block in model.blocks:
         if isinstance(block, Paragraph):
-            doc.add_paragraph(block.text, style=_style_name(block.style))
+            anchor.addprevious(_p(ids[block.style], block.text))
         elif isinstance(block, Table):
-            _table(doc, block, layout)
+            anchor.addprevious(_table(block, ids))
         elif isinstance(block, PageBreak):
-            doc.add_page_break()
+            anchor.addprevious(_page_break())
         elif isinstance(block, Image):
-            _image(doc, block)
+            _image(doc, block, ids)
     _properties(doc, model, layout)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _style_name(name: str) -> str:
-    return f"HCG {name}"
+# -- raw WordprocessingML helpers (python-docx's element API is too slow for whole documents) --
 
 
-def _set_fonts(rpr: OxmlElement, east_asia: str, latin: str) -> None:
-    fonts = rpr.find(qn("w:rFonts"))
+def _w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
+    element = etree.Element(_w(tag)) if parent is None else etree.SubElement(parent, _w(tag))
+    for key, value in attrs.items():
+        element.set(_w(key), value)
+    return element
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm / 25.4 * 1440))
+
+
+def _style_id(name: str) -> str:
+    return "HCG" + "".join(part.capitalize() for part in name.split("_"))
+
+
+def _p(style_id: str, text: str) -> Any:
+    p = _el("p")
+    _el("pStyle", _el("pPr", p), val=style_id)
+    if text:
+        t = _el("t", _el("r", p))
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+    return p
+
+
+def _page_break() -> Any:
+    p = _el("p")
+    _el("br", _el("r", p), type="page")
+    return p
+
+
+def _fonts(rpr: Any, east_asia: str, latin: str) -> None:
+    fonts = rpr.find(_w("rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
+        fonts = _el("rFonts")
         rpr.insert(0, fonts)
     for attr in _THEME_ATTRS:
         fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:hint"), "eastAsia")
+    for attr, value in (("ascii", latin), ("hAnsi", latin), ("cs", latin), ("eastAsia", east_asia), ("hint", "eastAsia")):
+        fonts.set(_w(attr), value)
 
 
-def _set_lang(rpr: OxmlElement, language: str) -> None:
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
-    lang.set(qn("w:eastAsia"), language)
+def _style_element(name: str, spec: Style, layout: Layout) -> Any:
+    style = _el("style", type="paragraph", customStyle="1", styleId=_style_id(name))
+    _el("name", style, val=f"HCG {name}")
+    _el("basedOn", style, val="Normal")
+    _el("qFormat", style)
+    ppr = _el("pPr", style)
+    if spec.keep_with_next:
+        _el("keepNext", ppr)
+    _el("widowControl", ppr)
+    _el("spacing", ppr, before="0", after=str(round(spec.space_after_pt * 20)),
+        line=str(round(spec.line_pt * 20)), lineRule="exact")
+    if spec.indent_chars:
+        # Word measures Chinese indents in characters; the twips value is the fallback for other readers.
+        _el("ind", ppr, firstLine=str(round(spec.size_pt * spec.indent_chars * 20)),
+            firstLineChars=str(round(spec.indent_chars * 100)))
+    _el("jc", ppr, val=_JC[spec.align])
+    rpr = _el("rPr", style)
+    _fonts(rpr, spec.font, layout.latin_font)
+    if spec.color:
+        _el("color", rpr, val=spec.color)
+    half_points = str(round(spec.size_pt * 2))
+    _el("sz", rpr, val=half_points)
+    _el("szCs", rpr, val=half_points)
+    return style
 
 
 def _defaults(doc: Document, layout: Layout) -> None:
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr = doc.styles.element.find(_w("docDefaults")).find(_w("rPrDefault")).find(_w("rPr"))
     body = layout.styles["body"]
-    _set_fonts(rpr, body.font, layout.latin_font)
-    _set_lang(rpr, layout.language)
+    _fonts(rpr, body.font, layout.latin_font)
+    lang = rpr.find(_w("lang"))
+    if lang is None:
+        lang = _el("lang", rpr)
+    lang.set(_w("val"), layout.language)
+    lang.set(_w("eastAsia"), layout.language)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(body.size_pt)
-    _set_fonts(normal.element.get_or_add_rPr(), body.font, layout.latin_font)
-
-
-def _add_style(doc: Document, name: str, spec: Style, layout: Layout) -> None:
-    style = doc.styles.add_style(_style_name(name), WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = doc.styles["Normal"]
-    style.quick_style = True
-    style.font.size = Pt(spec.size_pt)
-    if spec.color:
-        style.font.color.rgb = RGBColor.from_string(spec.color)
-    _set_fonts(style.element.get_or_add_rPr(), spec.font, layout.latin_font)
-    fmt = style.paragraph_format
-    fmt.alignment = _ALIGN[spec.align]
-    fmt.line_spacing = Pt(spec.line_pt)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(spec.space_after_pt)
-    fmt.keep_with_next = spec.keep_with_next
-    fmt.widow_control = True
-    if spec.indent_chars:
-        fmt.first_line_indent = Pt(spec.size_pt * spec.indent_chars)
-        # Word measures Chinese indents in characters; the twips value is the fallback for other readers.
-        style.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), str(int(spec.indent_chars * 100)))
+    _fonts(normal.element.get_or_add_rPr(), body.font, layout.latin_font)
 
 
 def _page(doc: Document, model: DocumentModel, layout: Layout) -> None:
@@ -135,7 +165,7 @@ def _header(paragraph, text: str, layout: Layout) -> None:  # type: ignore[no-un
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
     run.font.size = Pt(layout.header_size_pt)
-    _set_fonts(run._r.get_or_add_rPr(), layout.header_font, layout.latin_font)
+    _fonts(run._r.get_or_add_rPr(), layout.header_font, layout.latin_font)
 
 
 def _page_number(paragraph, layout: Layout, align: WD_ALIGN_PARAGRAPH) -> None:  # type: ignore[no-untyped-def]
@@ -150,7 +180,7 @@ def _page_number(paragraph, layout: Layout, align: WD_ALIGN_PARAGRAPH) -> None: 
     def run(text: str = ""):  # type: ignore[no-untyped-def]
         r = paragraph.add_run(text)
         r.font.size = Pt(layout.footer_size_pt)
-        _set_fonts(r._r.get_or_add_rPr(), layout.footer_font, layout.footer_font)
+        _fonts(r._r.get_or_add_rPr(), layout.footer_font, layout.footer_font)
         return r
 
     run(f"{dash} ")
@@ -170,47 +200,56 @@ def _page_number(paragraph, layout: Layout, align: WD_ALIGN_PARAGRAPH) -> None: 
     run(f" {dash}")
 
 
-def _table(doc: Document, table: Table, layout: Layout) -> None:
-    columns = len(table.widths_mm)
-    grid = doc.add_table(rows=len(table.rows), cols=columns)
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
+def _table(table: Table, ids: dict[str, str]) -> Any:
+    tbl = _el("tbl")
+    pr = _el("tblPr", tbl)
     if table.borders:
-        grid.style = doc.styles["Table Grid"]
-    for index, width in enumerate(table.widths_mm):
-        grid.columns[index].width = Mm(width)
-        for cell in grid.columns[index].cells:
-            cell.width = Mm(width)
-    covered: set[tuple[int, int]] = set()
+        _el("tblStyle", pr, val="TableGrid")
+    _el("tblW", pr, w=_twips(sum(table.widths_mm)), type="dxa")
+    _el("jc", pr, val="center")
+    _el("tblLayout", pr, type="fixed")
+    grid = _el("tblGrid", tbl)
+    for width in table.widths_mm:
+        _el("gridCol", grid, w=_twips(width))
+    pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
     for r, row in enumerate(table.rows):
-        c = 0
-        for spec in row:
-            while (r, c) in covered:
-                c += 1
-            cell = grid.cell(r, c)
-            if spec.span > 1 or spec.merge_down:
-                cell = cell.merge(grid.cell(r + spec.merge_down, c + spec.span - 1))
-                for extra in cell.paragraphs[1:]:
-                    extra._p.getparent().remove(extra._p)
-                covered.update((r + k, c + j) for k in range(spec.merge_down + 1) for j in range(spec.span))
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-            first = cell.paragraphs[0]
-            first.text = spec.lines[0] if spec.lines else ""
-            first.style = doc.styles[_style_name(spec.style)]
-            for line in spec.lines[1:]:
-                cell.add_paragraph(line, style=_style_name(spec.style))
-            c += spec.span
+        tr = _el("tr", tbl)
         if r < table.header_rows:
-            tr_pr = grid.rows[r]._tr.get_or_add_trPr()
-            header = OxmlElement("w:tblHeader")
-            tr_pr.append(header)
+            _el("tblHeader", _el("trPr", tr))
+        column, specs = 0, iter(row)
+        while column < len(table.widths_mm):
+            if pending.get(column, 0) > 0:
+                pending[column] -= 1
+                _cell(tr, table.widths_mm[column], 1, "continue", ("",), ids["table"])
+                column += 1
+                continue
+            spec = next(specs)
+            if spec.merge_down:
+                pending[column] = spec.merge_down
+            width = sum(table.widths_mm[column : column + spec.span])
+            _cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, ids[spec.style])
+            column += spec.span
+    return tbl
 
 
-def _image(doc: Document, image: Image) -> None:
+def _cell(tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str, ...], style_id: str) -> None:
+    tc = _el("tc", tr)
+    pr = _el("tcPr", tc)
+    _el("tcW", pr, w=_twips(width_mm), type="dxa")
+    if span > 1:
+        _el("gridSpan", pr, val=str(span))
+    if merge:
+        _el("vMerge", pr, val=merge)
+    _el("vAlign", pr, val="center")
+    for line in lines or ("",):
+        tc.append(_p(style_id, line))
+
+
+def _image(doc: Document, image: Image, ids: dict[str, str]) -> None:
     doc.add_picture(io.BytesIO(image.png), width=Mm(image.width_mm))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if image.caption:
-        doc.add_paragraph(image.caption, style=_style_name("caption"))
+        doc.element.body.sectPr.addprevious(_p(ids["caption"], image.caption))
 
 
 def _properties(doc: Document, model: DocumentModel, layout: Layout) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .dates import term_end
 from .errors import Problem, UsageError
 from .model import Assessment, Contract
-from .dates import term_end
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
@@ -29,21 +28,26 @@ _TYPE_NAMES = {
 }
 
 
-def _retrieve(uri: str) -> Resource:
-    name = uri.rsplit("/", 1)[-1]
-    path = SCHEMAS / name
-    if not path.is_file():
-        raise NoSuchResource(ref=uri)
-    return Resource.from_contents(json.loads(path.read_text("utf-8")))
+def _missing(uri: str) -> Resource:
+    raise NoSuchResource(ref=uri)
+
+
+@cache
+def _registry() -> tuple[Registry, dict[str, Any]]:
+    """Every schema file, keyed by its file URI, so relative ``$ref`` resolve between siblings."""
+    schemas = {path.as_uri(): json.loads(path.read_text("utf-8")) for path in sorted(SCHEMAS.glob("*.json"))}
+    registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
+        (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
+    )
+    return registry.crawl(), schemas
 
 
 @cache
 def validator(schema_name: str) -> Draft202012Validator:
     """A validator for ``schemas/<schema_name>``, resolving ``$ref`` to sibling files."""
-    path: Path = SCHEMAS / schema_name
-    schema = json.loads(path.read_text("utf-8"))
-    registry: Registry = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
-    schema = {**schema, "$id": path.as_uri()}
+    registry, schemas = _registry()
+    uri = (SCHEMAS / schema_name).as_uri()
+    schema = {**schemas[uri], "$id": uri}
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
 
 

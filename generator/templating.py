@@ -8,8 +8,10 @@ Errors are collected with the YAML path of the text, so every broken clause is r
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
@@ -89,10 +91,17 @@ def make_filters(write_optional_zero: bool) -> dict[str, Callable[..., str]]:
     }
 
 
-def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSandboxedEnvironment:
-    """A fresh sandbox with strict undefined, no autoescape (output is Word text, not HTML) and our filters."""
-    env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    env.filters.update(filters)
+@cache
+def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
+    """The sandbox for a money policy: strict undefined, no autoescape (output is Word text), our filters.
+
+    One per policy and process, so that each clause template is compiled once however many
+    documents and years a run builds.
+    """
+    env = _BoundedSandbox(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=2000
+    )
+    env.filters.update(make_filters(write_optional_zero))
     env.globals["range"] = _bounded_range
     return env
 
@@ -105,7 +114,6 @@ class Renderer:
         self.env = env
         self.context = dict(context)
         self.problems: list[Any] = []
-        self._cache: dict[str, Any] = {}
 
     def render(self, text: Any, path: PathKey, **extra: Any) -> str:
         """Render ``text`` (found at ``path``); plain text passes through untouched."""
@@ -117,9 +125,7 @@ class Renderer:
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         try:
-            template = self._cache.get(text)
-            if template is None:
-                template = self._cache[text] = self.env.from_string(text)
+            template = _compiled(self.env, text)
             result = template.render({**self.context, **extra}) if extra else template.render(self.context)
         except SecurityError as exc:
             self.problems.append(self.document.problem(path, f"模板表达式不安全或开销过大：{exc}"))
@@ -136,8 +142,21 @@ class Renderer:
         return result
 
 
+_MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
+_TEMPLATES: dict[tuple[int, str], Any] = {}
+
+
+def _compiled(env: ImmutableSandboxedEnvironment, text: str) -> Any:
+    key = (id(env), text)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES[key] = env.from_string(text)
+    return template
+
+
 def _explain(exc: TemplateError) -> str:
     message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
-    if "is undefined" in message:
-        return f"引用了不存在的数据（{message}）"
+    missing = _MISSING.search(message)
+    if missing:
+        return f"引用了不存在的数据 “{missing.group(1) or missing.group(2)}”（请检查拼写）"
     return message

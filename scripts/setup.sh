@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: system packages (LibreOffice, poppler, a CJK font), the virtualenv,
+# then the sample documents written into outputs/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list :lang=zh-cn 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "正在安装系统软件包：${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+mkdir -p "${XDG_CONFIG_HOME:-$HOME/.config}/fontconfig/conf.d"
+cp scripts/fonts.conf "${XDG_CONFIG_HOME:-$HOME/.config}/fontconfig/conf.d/60-hotline-contract-gen.conf"
+fc-cache -f >/dev/null 2>&1 || true
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+
+# The main job on the bundled sample data.
+.venv/bin/gen validate
+.venv/bin/gen contract --year 2024 --out outputs
+.venv/bin/gen contract --year 2025 --out outputs

@@ -1,0 +1,47 @@
+"""Shared fixtures: the shipped contract, edited copies of it, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "contract.yaml"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_2f36e07ca5c28518.txt"
+FIDELITY = SHARED / "tools" / "fidelity.py"
+
+
+def run_cli(*args: str) -> Result:
+    """Invoke `gen` in-process exactly as a user would, keeping stdout and stderr apart."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Callable[..., Path]:
+    """Copy contract.yaml into tmp_path with text replacements applied; each must match exactly once."""
+
+    def make(*replacements: tuple[str, str], name: str = "contract.yaml") -> Path:
+        text = CONTRACT.read_text("utf-8")
+        for old, new in replacements:
+            assert text.count(old) == 1, f"replacement target must be unique: {old!r}"
+            text = text.replace(old, new)
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        return path
+
+    return make
+
+
+@pytest.fixture
+def contract_copy(tmp_path: Path) -> Path:
+    """An untouched copy of the shipped contract in a temporary folder."""
+    path = tmp_path / "contract.yaml"
+    shutil.copy(CONTRACT, path)
+    return path

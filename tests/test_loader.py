@@ -1,0 +1,80 @@
+"""Hostile and broken YAML: every case is a clean Chinese error with file:line:col, never a traceback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from generator.errors import InputError
+from generator.source import MAX_BYTES, load_bytes
+
+BAD_YAML = {
+    "anchor": (b"a: &x 1\nb: 2\n", "1:4", "锚点"),
+    "alias": (b"a: [1]\nb: *x\n", "2:4", "别名"),
+    "duplicate_key": (b"fees:\n  total: 1\n  total: 2\n", "3:3", "重复的键 “total”：第 2 行已定义过，第 3 行"),
+    "duplicate_quoted_key": (b'a: 1\n"a": 2\n', "2:1", "重复的键"),
+    "python_tag": (b"a: !!python/object/apply:os.system ['true']\n", "1:4", "不支持的 YAML 标签"),
+    "include_tag": (b"a: !include other.yaml\n", "1:4", "不支持的 YAML 标签"),
+    "binary_tag": (b"a: !!binary aGVsbG8=\n", "1:4", "不支持的 YAML 标签"),
+    "leading_zero": (b"a: 010\n", "1:4", "以 0 开头"),
+    "scientific": (b"a: 1e9\n", "1:4", "科学计数法"),
+    "two_documents": (b"a: 1\n---\nb: 2\n", "2:1", "只能包含一个 YAML 文档"),
+    "control_char": (b'a: "x\\u0001y"\n', "1:4", "控制字符"),
+    "gbk": ("a: 合同\n".encode("gbk"), "1:1", "不是 UTF-8 编码"),
+    "syntax": (b"a: [1, 2\n", "2:1", "YAML 语法错误"),
+    "deep": (b"[" * 100_000, "1:41", "嵌套层级过深"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_YAML))
+def test_bad_yaml_is_a_located_error(case: str, tmp_path: Path) -> None:
+    raw, where, message = BAD_YAML[case]
+    path = tmp_path / "contract.yaml"
+    path.write_bytes(raw)
+    result = run_cli("validate", "--contract", str(path))
+    assert result.exit_code == 1
+    assert f"contract.yaml:{where}:" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_alias_bomb_fails_fast() -> None:
+    bomb = b'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + b"".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n".encode()
+        for i in range(8)
+    )
+    started = time.perf_counter()
+    with pytest.raises(InputError):
+        load_bytes(bomb, "bomb.yaml")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_yaml_11_traps_stay_text() -> None:
+    data = load_bytes(b"a: NO\nb: 1:30\nc: 2024-01-17\nd: yes\ne: 1.50\n", "t.yaml").data
+    assert data == {"a": "NO", "b": "1:30", "c": "2024-01-17", "d": "yes", "e": __import__("decimal").Decimal("1.50")}
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_bytes(b"a: " + b"x" * MAX_BYTES + b"\n")
+    result = run_cli("validate", "--contract", str(path))
+    assert result.exit_code == 1
+    assert "文件过大" in result.stderr
+
+
+@pytest.mark.parametrize(("raw", "message"), [(b"", "应为映射"), (b"- 1\n- 2\n", "应为映射"), (b"just text\n", "应为映射")])
+def test_wrong_top_level_shape(raw: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_bytes(raw)
+    result = run_cli("validate", "--contract", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("validate", "--contract", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert "无法读取文件" in result.stderr
