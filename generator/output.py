@@ -22,6 +22,13 @@ def safe_name(name: str) -> str:
     return name
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets (mkstemp would leave 0600, unreadable to colleagues)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file into ``out_dir`` atomically as a batch; return the final paths in order."""
     try:
@@ -29,6 +36,7 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     except OSError as exc:
         raise GenError(f"无法创建输出目录 {out_dir}：{exc.strerror or exc}") from None
     staged: list[tuple[Path, Path]] = []
+    mode = _file_mode()
     try:
         for name, data in files.items():
             final = out_dir / safe_name(name)
@@ -38,6 +46,7 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
+            os.chmod(temp, mode)
         for temp, final in staged:
             os.replace(temp, final)
     except OSError as exc:

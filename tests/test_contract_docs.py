@@ -160,6 +160,12 @@ def test_bad_input_writes_nothing_and_keeps_older_files(edited: Callable[..., Pa
     assert (out / "contract-2024.docx").read_bytes() == b"older"
 
 
+def test_written_files_are_ordinary_files(docs_2024: dict[str, Path]) -> None:
+    folder = docs_2024["contract"].parent
+    assert sorted(p.name for p in folder.iterdir()) == ["contract-2024.docx", "requirements-2024.docx"]
+    assert docs_2024["contract"].stat().st_mode & 0o044 == 0o044  # readable by group and others under umask 022
+
+
 def test_unknown_year_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("contract", "--year", "2031", "--contract", str(CONTRACT), "--out", str(tmp_path))
     assert result.exit_code == 2
