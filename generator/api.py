@@ -7,16 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from .contract_doc import build_contract, build_requirements
 from .docmodel import DocumentModel
 from .docx_writer import render_docx
 from .errors import InputError, Problem
+from .export import to_json
+from .inputs import load_payments, load_rankings, rankings_from_data
+from .invoice_doc import build_invoices
 from .layout import load_layout
 from .model import Contract, build_model
 from .output import write_batch
 from .packaging import normalise_zip
+from .payment import build_schedule, service_months
 from .resolve import ResolvedYear, renewal_problems, resolve_year
 from .rules import check_rules
 from .schema_check import schema_problems
@@ -113,4 +118,32 @@ def generate_requirements(
     """Write the year's requirement document (用户需求书) alone."""
     contract, resolved, warnings = prepare_year(path, year, strict)
     files = {f"requirements-{year}.docx": render(build(contract, resolved, build_requirements))}
+    return write_batch(out_dir, files), warnings
+
+
+def generate_invoices(
+    path: Path,
+    year: int,
+    out_dir: Path,
+    rankings: Path | None = None,
+    paid: Path | None = None,
+    as_of: date | None = None,
+    data_dir: Path | None = None,
+    strict: bool = False,
+) -> tuple[list[Path], list[Problem]]:
+    """Write the year's payment and invoice schedule as .docx and JSON from the same computed objects."""
+    contract, resolved, warnings = prepare_year(path, year, strict)
+    months = service_months(resolved.term_start, contract.duration_months)
+    if rankings is not None:
+        ranks = load_rankings(rankings, contract, months)
+    elif data_dir is not None and data_dir.is_dir():
+        ranks = rankings_from_data(data_dir, contract, months)
+    else:
+        ranks = {}
+    payments = load_payments(paid, contract) if paid is not None else []
+    schedule = build_schedule(contract, resolved, ranks, payments, as_of)
+    files = {
+        f"invoices-{year}.docx": render(build_invoices(contract, schedule, with_payments=paid is not None)),
+        f"invoices-{year}.json": to_json(schedule),
+    }
     return write_batch(out_dir, files), warnings

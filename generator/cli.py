@@ -111,5 +111,27 @@ def requirements(year: int, contract_path: Path, out_dir: Path, strict: bool) ->
     _report(*api.generate_requirements(contract_path, year, out_dir, strict))
 
 
+@main.command(context_settings=CONTEXT)
+@_year_option
+@click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
+@click.option("--paid", type=click.Path(path_type=Path, dir_okay=False), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="计算未付款逾期违约金的截止日期，例如 2024-12-31。")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
+              help="月度数据目录；没有 --rankings 时从其中各月 month.yaml 的“全省排名”读取。")
+@_contract_option
+@_out_option
+@_strict_option
+def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, data_dir: Path,
+             contract_path: Path, out_dir: Path, strict: bool) -> None:
+    """生成某一年度的付款及开票计划（Word 与 JSON）：付款日期、最迟开票日期、排名档位金额、逾期违约金。
+
+    \b
+    示例：gen invoices --year 2024 --rankings rankings-2024.yaml
+          gen invoices --year 2024 --paid paid-2024.yaml --as-of 2024-12-31
+    """
+    day = as_of.date() if as_of else None
+    _report(*api.generate_invoices(contract_path, year, out_dir, rankings, paid, day, data_dir, strict))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -77,6 +77,13 @@ def _milestones(contract: Contract) -> Iterator[Problem]:
     if best_sum != 100:
         yield doc.problem(("payment", "milestones"), (
             f"各付款节点最好档位的比例合计为 {best_sum.normalize():f}%，应为 100%"))
+        return
+    # Each milestone is rounded to the fen on its own, so the parts can miss the total by a fen.
+    paid = sum((m.tiers[0].amount(contract.total) for m in contract.milestones), Decimal(0))
+    if paid != contract.total:
+        yield doc.problem(("payment", "milestones"), (
+            f"各节点金额分别四舍五入到分后合计 {cny(paid)}，与合同总金额 {cny(contract.total)} 不符；"
+            "请调整比例或总金额"))
 
 
 def _tier_coverage(contract: Contract, here: tuple[Any, ...], tiers: Any, best: int, worst: int) -> Iterator[Problem]:

@@ -149,7 +149,10 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise InputError([Problem(self.name, line, col, "", f"YAML 语法错误：{exc.problem or exc}")]) from None
+            problem = str(exc.problem or exc)
+            # Newer libyaml scanners enforce their own nesting limit before our event count reaches ours.
+            message = f"嵌套层级过深（超过 {MAX_DEPTH} 层）" if "nesting depth" in problem else f"YAML 语法错误：{problem}"
+            raise InputError([Problem(self.name, line, col, "", message)]) from None
         except yaml.YAMLError as exc:
             raise InputError([Problem(self.name, 1, 1, "", f"YAML 语法错误：{exc}")]) from None
         if self.problems:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import CONTRACT, FIDELITY, SEED, run_cli
 from docx_inspect import W, body_text, part, part_names
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
 from jsonschema import Draft202012Validator
 
 from generator.schema_check import iter_refs, validator
+
+from conftest import ROOT
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.json"))
 CJK = range(0x4E00, 0xA000)

@@ -1,0 +1,198 @@
+"""`gen invoices`: due and invoice dates, ranking tiers, totals, late fees, and agreement with the contract."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.api import load_contract
+from generator.payment import build_schedule, choose_tier
+from generator.resolve import resolve_year
+
+from conftest import CONTRACT, run_cli
+from docx_inspect import body_text
+
+
+def invoices(tmp_path: Path, *args: str, contract: Path = CONTRACT) -> tuple[dict, str]:
+    result = run_cli("invoices", "--contract", str(contract), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "nodata"), *args)
+    assert result.exit_code == 0, result.stderr
+    paths = [Path(p) for p in result.stdout.split()]
+    assert [p.name.split("-")[0] for p in paths] == ["invoices", "invoices"]
+    return json.loads(paths[1].read_text("utf-8")), body_text(paths[0])
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_first_milestone_2024(tmp_path: Path) -> None:
+    data, text = invoices(tmp_path, "--year", "2024")
+    first = data["rows"][0]
+    assert (first["due"], first["invoice_by"]) == ("2024-03-17", "2024-03-02")
+    assert (first["chosen"]["percent"], first["chosen"]["amount"]) == ("45", "900000.00")
+    assert "2024-03-17\n2024-03-02\n45%\n¥900,000.00\n人民币玖拾万元整" in text
+    assert data["best_total"] == "2000000.00"
+    assert data["given_total"] is None  # ranks unknown: the ranked milestones are pending
+    assert "待定" in text and "尚缺以下月份的排名：2024-01、2024-02、2024-03、2024-04、2024-05" in text
+
+
+@pytest.mark.parametrize(
+    ("ranks", "expected"),
+    [
+        ([5, 5, 5, 5, 5], ("5", "600000.00")),  # exactly 5: best tier
+        ([5, 5, 5, 5, 6], ("29", "580000.00")),  # 5.2 is not within 1-5
+        ([9, 9, 9, 9, 9], ("29", "580000.00")),  # exactly 9
+        ([9, 10, 9, 10, 9], ("28", "560000.00")),  # 9.4 is beyond 9
+        ([1, 1, 1, 1, 1], ("30", "600000.00")),
+        ([19, 19, 19, 19, 19], ("28", "560000.00")),
+    ],
+)
+def test_ranking_tiers(tmp_path: Path, ranks: list[int], expected: tuple[str, str]) -> None:
+    lines = "".join(f"2024-0{m}: {r}\n" for m, r in zip(range(1, 6), ranks, strict=True))
+    data, _ = invoices(tmp_path, "--year", "2024", "--rankings", str(write(tmp_path, "r.yaml", lines)))
+    second = data["rows"][1]
+    if expected[0] == "5":
+        expected = ("30", "600000.00")
+    assert (second["chosen"]["percent"], second["chosen"]["amount"]) == expected
+    assert Decimal(second["average"]) == Decimal(sum(ranks)) / 5
+
+
+def test_tier_boundaries_directly() -> None:
+    tiers = load_contract(CONTRACT).milestones[2].tiers
+    for average, index in ((Decimal(5), 0), (Decimal("5.2"), 1), (Decimal(9), 1), (Decimal("9.5"), 2), (Decimal(19), 2)):
+        assert choose_tier(tiers, average, "literal") == index
+    assert choose_tier(tiers, Decimal("5.2"), "round_half_up") == 0
+    assert choose_tier(tiers, Decimal("5.5"), "round_half_up") == 1
+    assert choose_tier(tiers, Decimal("9.5"), "round_half_up") == 2
+
+
+def test_full_year_of_ranks_gives_the_total_paid(tmp_path: Path) -> None:
+    lines = "".join(f"2024-{m:02d}: {r}\n" for m, r in zip(range(1, 11), [4, 4, 4, 4, 4, 7, 7, 7, 7, 7], strict=True))
+    data, text = invoices(tmp_path, "--year", "2024", "--rankings", str(write(tmp_path, "r.yaml", lines)))
+    assert data["given_total"] == str(Decimal("900000.00") + Decimal("600000.00") + Decimal("480000.00"))
+    assert "按已给排名合计：¥1,980,000.00（人民币壹佰玖拾捌万元整）" in text
+
+
+def test_ranks_from_monthly_data_folders(tmp_path: Path) -> None:
+    for month, rank in (("2024-01", 3), ("2024-02", 4), ("2024-03", 5), ("2024-04", 6), ("2024-05", 7)):
+        folder = tmp_path / "data" / month
+        folder.mkdir(parents=True)
+        (folder / "month.yaml").write_text(f"全省排名: {rank}\n", "utf-8")
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "invoices-2024.json").read_text("utf-8"))
+    assert data["rows"][1]["average"] == "5"
+    assert data["rows"][1]["chosen"]["percent"] == "30"
+
+
+BAD_RANKS = {
+    "zero": ("2024-01: 0\n", "1:1", "名次 0 超出范围"),
+    "twenty": ("2024-01: 3\n2024-02: 20\n", "2:1", "名次 20 超出范围"),
+    "not_a_number": ("2024-01: 第三\n", "1:1", "应为整数"),
+    "fraction": ("2024-01: 3.5\n", "1:1", "应为整数"),
+    "outside_year": ("2025-03: 3\n", "1:1", "不在本服务年度内"),
+    "bad_month": ("2024-13: 3\n", "1:1", "格式不正确（月份）：“2024-13”"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_RANKS))
+def test_bad_ranks_name_file_and_line(tmp_path: Path, case: str) -> None:
+    text, where, message = BAD_RANKS[case]
+    path = write(tmp_path, "ranks.yaml", text)
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--rankings", str(path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"ranks.yaml:{where}:" in result.stderr and message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_month_end_clamping_and_leap_years(edited: Callable[..., Path], tmp_path: Path) -> None:
+    path = edited(("    signed_on: 2024-01-17", "    signed_on: 2023-12-31"))
+    data, _ = invoices(tmp_path, "--year", "2024", contract=path)
+    assert [r["due"] for r in data["rows"]] == ["2024-02-29", "2024-05-31", "2024-10-31"]
+    assert data["rows"][0]["invoice_by"] == "2024-02-14"
+    assert data["rows"][1]["ranking_months"][0] == "2023-12"
+
+
+def test_rounding_at_half_a_fen(edited: Callable[..., Path]) -> None:
+    path = edited(
+        ("  total: 2000000.00", "  total: 0.05"),
+        ("      amount: 1660000.00", "      amount: 0.05"),
+        ("      amount: 280000.00", "      amount: 0"),
+        ("      amount: 60000.00", "      amount: 0"),
+        ("    min: 1580000.00", "    min: 0"),
+        ("    max: 1660000.00", "    max: 1"),
+    )
+    result = run_cli("validate", "--contract", str(path))
+    # 45% of 0.05 = 0.0225 → 0.02; 30% → 0.015 → 0.02 (half-up); 25% → 0.0125 → 0.01: 0.05 in all.
+    assert result.exit_code == 0, result.stderr
+    contract = load_contract(path)
+    schedule = build_schedule(contract, resolve_year(contract, 2024), {})
+    assert [r.best.amount for r in schedule.rows] == [Decimal("0.02"), Decimal("0.02"), Decimal("0.01")]
+
+
+def test_milestones_that_do_not_round_to_the_total_are_an_error(edited: Callable[..., Path]) -> None:
+    path = edited(
+        ("  total: 2000000.00", "  total: 0.06"),
+        ("      amount: 1660000.00", "      amount: 0.06"),
+        ("      amount: 280000.00", "      amount: 0"),
+        ("      amount: 60000.00", "      amount: 0"),
+        ("    min: 1580000.00", "    min: 0"),
+        ("    max: 1660000.00", "    max: 1"),
+    )
+    result = run_cli("validate", "--contract", str(path))
+    assert result.exit_code == 1
+    # 0.027 → 0.03, 0.018 → 0.02, 0.015 → 0.02: the rounded parts overshoot the total by a fen.
+    assert "分别四舍五入到分后合计 ¥0.07" in result.stderr
+
+
+def test_late_fees_and_cap(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", (
+        "- {milestone: m1, paid_on: 2024-03-27, amount: 900000.00}\n"  # 10 days late
+        "- {milestone: m2, paid_on: 2024-06-17, amount: 600000.00}\n"  # on time
+    ))
+    ranks = write(tmp_path, "r.yaml", "".join(f"2024-{m:02d}: 2\n" for m in range(1, 11)))
+    data, text = invoices(tmp_path, "--year", "2024", "--rankings", str(ranks), "--paid", str(paid), "--as-of", "2024-12-16")
+    fees = data["late_fees"]
+    assert fees[0] == {"amount": "900000.00", "days_late": 10, "fee": "9000.00", "milestone": "m1", "paid_on": "2024-03-27"}
+    # m3 (500,000.00, due 2024-11-17) is unpaid 29 days at the as-of date: 500000 × 0.001 × 29 = 14,500.00
+    assert fees[1] == {"amount": "500000.00", "days_late": 29, "fee": "14500.00", "milestone": "m3", "paid_on": None}
+    assert data["late_fee_total"] == "23500.00" and data["late_fee_capped"] is False
+    assert data["outstanding"] == "500000.00"
+    assert "不视为甲方违约" in text
+
+    late = write(tmp_path, "late.yaml", "- {milestone: m1, paid_on: 2024-06-17, amount: 900000.00}\n")  # 92 days
+    data, text = invoices(tmp_path, "--year", "2024", "--paid", str(late))
+    assert data["late_fees"][0]["fee"] == "82800.00"
+    assert data["late_fee_total"] == "40000.00" and data["late_fee_capped"] is True  # 2% of 2,000,000
+    assert "逾期违约金合计：¥40,000.00（已按上限计）" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("- {milestone: m9, paid_on: 2024-03-27, amount: 1}\n", "没有付款节点 “m9”"),
+     ("- {milestone: m1, paid_on: 2024-02-30, amount: 1}\n", "不是有效的日期"),
+     ("- {milestone: m1, paid_on: 2024-03-01, amount: 1.001}\n", "精确到分以下")],
+)
+def test_bad_payments(tmp_path: Path, text: str, message: str) -> None:
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(write(tmp_path, "paid.yaml", text)),
+                     "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "paid.yaml:1:" in result.stderr and message in result.stderr
+
+
+def test_every_amount_agrees_with_the_contract(tmp_path: Path) -> None:
+    run_cli("contract", "--year", "2024", "--contract", str(CONTRACT), "--out", str(tmp_path))
+    contract_text = body_text(tmp_path / "contract-2024.docx")
+    in_contract = {Decimal(a) for a in re.findall(r"即¥(\d+\.\d{2})元", contract_text)}
+    data, _ = invoices(tmp_path, "--year", "2024")
+    in_schedule = {Decimal(o["amount"]) for row in data["rows"] for o in row["options"]}
+    assert in_schedule == in_contract
+    assert date.fromisoformat(data["term_end"]) == date(2025, 1, 16)
