@@ -19,11 +19,14 @@ from .inputs import load_payments, load_rankings, rankings_from_data
 from .invoice_doc import build_invoices
 from .layout import load_layout
 from .model import Contract, build_model
+from .monthly import build_month_report, contract_year_of
 from .output import write_batch
 from .packaging import normalise_zip
 from .payment import build_schedule, service_months
+from .report_doc import build_report
 from .resolve import ResolvedYear, renewal_problems, resolve_year
 from .rules import check_rules
+from .sample_data import months_of, write_sample
 from .schema_check import schema_problems
 from .source import load_file
 
@@ -147,3 +150,23 @@ def generate_invoices(
         f"invoices-{year}.json": to_json(schedule),
     }
     return write_batch(out_dir, files), warnings
+
+
+def generate_report(
+    path: Path, month: str, data_dir: Path, out_dir: Path, skip_bad_rows: bool = False, strict: bool = False
+) -> tuple[list[Path], list[Problem]]:
+    """Write the monthly report (.docx) and its figures (JSON) for ``month`` (YYYY-MM)."""
+    contract = load_contract(path)
+    year = contract_year_of(contract, month)
+    _, _, warnings = prepare_year(path, year, strict)
+    report = build_month_report(contract, data_dir, month, skip_bad_rows)
+    files = {
+        f"report-{month}.docx": render(build_report(contract, report)),
+        f"report-{month}.json": to_json(report),
+    }
+    return write_batch(out_dir, files), warnings
+
+
+def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
+    """Write deterministic sample monthly data folders."""
+    return write_sample(out_dir, months_of(year, month), seed, scale)

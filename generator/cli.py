@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -131,6 +132,52 @@ def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, da
     """
     day = as_of.date() if as_of else None
     _report(*api.generate_invoices(contract_path, year, out_dir, rankings, paid, day, data_dir, strict))
+
+
+def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+        raise click.BadParameter("月份格式应为 YYYY-MM，例如 2024-05")
+    return value
+
+
+_data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+                            show_default=True, help="存放各月数据目录（YYYY-MM/）的目录。")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--month", required=True, callback=_month, help="月份，例如 2024-05。")
+@_data_option
+@click.option("--skip-bad-rows", is_flag=True, help="跳过无法读取的数据行（在月报中列出），而不是报错退出。")
+@_contract_option
+@_out_option
+@_strict_option
+def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path, out_dir: Path, strict: bool) -> None:
+    """生成 12345 热线月报（Word 与 JSON）：运行情况、诉求分析、热点诉求、考核得分、排名与付款档位。
+
+    \b
+    数据目录结构：data/2024-05/calls.csv、tickets.csv（或 .xlsx）、month.yaml
+    示例：gen report --month 2024-05 --data data
+    """
+    _report(*api.generate_report(contract_path, month, data_dir, out_dir, skip_bad_rows, strict))
+
+
+@main.command("sample-data", context_settings=CONTEXT)
+@click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True, help="生成该年 12 个月的数据。")
+@click.option("--month", callback=_month, help="只生成这一个月，例如 2024-05。")
+@click.option("--seed", type=int, default=12345, show_default=True, help="随机种子：相同种子生成相同数据。")
+@click.option("--scale", type=click.FloatRange(0.001, 100), default=1.0, show_default=True,
+              help="规模倍数：1 ≈ 陵水每年 9 万通来电；30 ≈ 全省一个月的规模。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
+              help="输出目录。")
+def sample_data(year: int, month: str | None, seed: int, scale: float, out_dir: Path) -> None:
+    """生成可重复的示例月度数据（话务、工单明细和 month.yaml），供月报和演示使用。
+
+    \b
+    示例：gen sample-data --year 2024
+          gen sample-data --month 2024-05 --scale 30 --out /tmp/province
+    """
+    for folder in api.generate_sample(out_dir, year, month, seed, scale):
+        click.echo(str(folder))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 
@@ -37,6 +37,13 @@ class Table:
     widths_mm: tuple[float, ...]
     header_rows: int = 1
     borders: bool = True
+
+    def small(self) -> Table:
+        """The same table set in the compact (五号) styles, for data-dense tables."""
+        rename = {"table": "small", "table_center": "small_center", "table_right": "small_right",
+                  "table_header": "small_header"}
+        rows = tuple(tuple(replace(cell, style=rename.get(cell.style, cell.style)) for cell in row) for row in self.rows)
+        return replace(self, rows=rows)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def _schedule_table(contract: Contract, schedule: Schedule) -> Table:
             Cell.of(row.due.isoformat(), style="table_center"), Cell.of(row.invoice_by.isoformat(), style="table_center"),
             Cell.of(percent, style="table_center"), Cell.of(figures, style="table_right"), Cell.of(words),
         ))
-    return Table(tuple(rows), (10, 36, 22, 22, 12, 24, 30))
+    return Table(tuple(rows), (8, 34, 22, 22, 12, 28, 30)).small()
 
 
 def _tier_table(contract: Contract, options: tuple[TierOption, ...], chosen: TierOption | None) -> Table:
@@ -73,7 +73,7 @@ def _tier_table(contract: Contract, options: tuple[TierOption, ...], chosen: Tie
             Cell.of(_pct(option.percent), style="table_center"), Cell.of(figures, style="table_right"),
             Cell.of(words), Cell.of(mark, style="table_center"),
         ))
-    return Table(tuple(rows), (30, 16, 30, 64, 16))
+    return Table(tuple(rows), (30, 16, 30, 64, 16)).small()
 
 
 def _ranked(contract: Contract, row: Row) -> Iterator[Block]:

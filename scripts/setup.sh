@@ -23,7 +23,12 @@ fc-cache -f >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 
-# The main job on the bundled sample data.
+# The main job on the bundled sample data: contracts, the payment schedule, a year of monthly reports.
 .venv/bin/gen validate
 .venv/bin/gen contract --year 2024 --out outputs
 .venv/bin/gen contract --year 2025 --out outputs
+[ -d data/2024-12 ] || .venv/bin/gen sample-data --year 2024 --out data >/dev/null
+.venv/bin/gen invoices --year 2024 --data data --out outputs
+for month in 01 02 03 04 05 06 07 08 09 10 11 12; do
+  .venv/bin/gen report --month "2024-$month" --data data --out outputs
+done
