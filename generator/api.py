@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from .assess_doc import build_assessment
+from .assessment import assess, record
 from .contract_doc import build_contract, build_requirements
 from .docmodel import DocumentModel
 from .docx_writer import render_docx
@@ -23,12 +25,13 @@ from .monthly import build_month_report, contract_year_of
 from .output import write_batch
 from .packaging import normalise_zip
 from .payment import build_schedule, service_months
+from .redline import build_redline
 from .report_doc import build_report
 from .resolve import ResolvedYear, renewal_problems, resolve_year
 from .rules import check_rules
 from .sample_data import months_of, write_sample
 from .schema_check import schema_problems
-from .source import load_file
+from .source import Document, load_bytes, load_file
 
 Builder = Callable[[Contract, ResolvedYear], tuple[DocumentModel, list[Problem]]]
 
@@ -44,7 +47,10 @@ class Report:
 
 def load_contract(path: Path) -> Contract:
     """Load contract.yaml safely and check it against the schema and the contract's rules."""
-    document = load_file(path, path.name)
+    return _checked(load_file(path, path.name))
+
+
+def _checked(document: Document) -> Contract:
     problems = schema_problems(document, "contract.schema.json")
     if problems:
         raise InputError(problems)
@@ -170,3 +176,34 @@ def generate_report(
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
     """Write deterministic sample monthly data folders."""
     return write_sample(out_dir, months_of(year, month), seed, scale)
+
+
+def generate_assessment(
+    path: Path, year: int, data_dir: Path, out_dir: Path, partial: bool = False, record_result: bool = False,
+    strict: bool = False,
+) -> tuple[list[Path], list[Problem]]:
+    """Write the year's assessment (.docx and JSON); with ``record_result``, also store it in contract.yaml."""
+    contract, _, warnings = prepare_year(path, year, strict)
+    result = assess(contract, year, data_dir, partial)
+    files = {
+        f"assessment-{year}.docx": render(build_assessment(contract, result)),
+        f"assessment-{year}.json": to_json(result),
+    }
+    updated = None
+    if record_result:
+        updated = record(path, contract, result)
+        _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+    written = write_batch(out_dir, files)
+    if updated is not None:
+        written += write_batch(path.parent, {path.name: updated})
+    return written, warnings
+
+
+def generate_diff(path: Path, from_year: int, to_year: int, out_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Write the ``to_year`` contract as a tracked-changes redline against ``from_year``."""
+    contract = load_contract(path)
+    before, after = resolve_year(contract, from_year), resolve_year(contract, to_year)
+    old = build(contract, before, build_contract)
+    new = build(contract, after, build_contract)
+    model = build_redline(contract, before, after, old, new)
+    return write_batch(out_dir, {f"diff-{from_year}-{to_year}.docx": render(model)}), []

@@ -161,6 +161,39 @@ def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path,
     _report(*api.generate_report(contract_path, month, data_dir, out_dir, skip_bad_rows, strict))
 
 
+@main.command(context_settings=CONTEXT)
+@_year_option
+@_data_option
+@click.option("--partial", is_flag=True, help="考核期内缺少某些月份的数据时，按已有月份计算（报告首页注明）。")
+@click.option("--record", "record_result", is_flag=True, help="把考核结果（得分、是否合格、违约行为）写回 contract.yaml 中该年度的 assessment。")
+@_contract_option
+@_out_option
+@_strict_option
+def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contract_path: Path, out_dir: Path,
+           strict: bool) -> None:
+    """年度考核（履约验收）：按附件 1 计算第 1-10 个服务月的得分，给出续签结论和付款档位。
+
+    \b
+    示例：gen assess --year 2024 --data data
+          gen assess --year 2024 --record   （结果写入 contract.yaml，供下一年度续签核对）
+    """
+    _report(*api.generate_assessment(contract_path, year, data_dir, out_dir, partial, record_result, strict))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--from", "from_year", type=click.IntRange(2000, 2100), required=True, help="原年度，例如 2024。")
+@click.option("--to", "to_year", type=click.IntRange(2000, 2100), required=True, help="新年度，例如 2025。")
+@_contract_option
+@_out_option
+def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path) -> None:
+    """生成两个年度合同的修订对照稿：首页列出数据变化，正文以 Word 修订标记显示每处改动。
+
+    \b
+    示例：gen diff --from 2024 --to 2025
+    """
+    _report(*api.generate_diff(contract_path, from_year, to_year, out_dir))
+
+
 @main.command("sample-data", context_settings=CONTEXT)
 @click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True, help="生成该年 12 个月的数据。")
 @click.option("--month", callback=_month, help="只生成这一个月，例如 2024-05。")

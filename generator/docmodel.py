@@ -5,26 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+Segment = tuple[str, str]
+"""A run of text and its revision: ``("", text)`` unchanged, ``("ins", text)`` or ``("del", text)``."""
+
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph in a named style of the layout profile."""
+    """One paragraph in a named style of the layout profile.
+
+    ``segments`` (when given) replace ``text`` with tracked-change runs; ``change`` marks the whole
+    paragraph as inserted or deleted.
+    """
 
     text: str
     style: str = "body"
+    segments: tuple[Segment, ...] = ()
+    change: str = ""
 
 
 @dataclass(frozen=True)
 class Cell:
     """A table cell: one or more paragraphs; ``span`` columns wide; ``merge_down`` rows merged below it."""
 
-    lines: tuple[str, ...]
+    lines: tuple[str | Paragraph, ...]
     span: int = 1
     merge_down: int = 0
     style: str = "table"
 
     @classmethod
-    def of(cls, *lines: str, span: int = 1, merge_down: int = 0, style: str = "table") -> Cell:
+    def of(cls, *lines: str | Paragraph, span: int = 1, merge_down: int = 0, style: str = "table") -> Cell:
         """Build a cell from text lines."""
         return cls(tuple(lines), span, merge_down, style)
 
@@ -75,3 +84,4 @@ class DocumentModel:
     keywords: str = ""
     cover_page: bool = False
     properties: dict[str, str] = field(default_factory=dict)
+    revision_author: str = "hotline-contract-gen"

@@ -39,11 +39,12 @@ def render_docx(model: DocumentModel, layout: Layout) -> bytes:
     _page(doc, model, layout)
     body = doc.element.body
     anchor = body.sectPr  # new blocks go before the section properties, which must stay last
+    marks = _Revisions(model.revision_author, model.created)
     for block in model.blocks:
         if isinstance(block, Paragraph):
-            anchor.addprevious(_p(ids[block.style], block.text))
+            anchor.addprevious(_paragraph(block, ids[block.style], marks))
         elif isinstance(block, Table):
-            anchor.addprevious(_table(block, ids))
+            anchor.addprevious(_table(block, ids, marks))
         elif isinstance(block, PageBreak):
             anchor.addprevious(_page_break())
         elif isinstance(block, Image):
@@ -83,6 +84,47 @@ def _p(style_id: str, text: str) -> Any:
         t = _el("t", _el("r", p))
         t.set(qn("xml:space"), "preserve")
         t.text = text
+    return p
+
+
+class _Revisions:
+    """Numbers tracked changes and stamps them with a fixed author and date (for deterministic files)."""
+
+    def __init__(self, author: str, when: datetime) -> None:
+        self.author = author
+        self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.next_id = 1
+
+    def mark(self, tag: str, parent: Any = None) -> Any:
+        element = _el(tag, parent, id=str(self.next_id), author=self.author, date=self.date)
+        self.next_id += 1
+        return element
+
+
+def _run(parent: Any, text: str, deleted: bool = False) -> None:
+    t = _el("delText" if deleted else "t", _el("r", parent))
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+
+
+def _paragraph(block: Paragraph, style_id: str, marks: _Revisions) -> Any:
+    """A paragraph, with tracked insertions and deletions where the block carries them."""
+    if not block.segments and not block.change:
+        return _p(style_id, block.text)
+    p = _el("p")
+    ppr = _el("pPr", p)
+    _el("pStyle", ppr, val=style_id)
+    if block.change:
+        # The paragraph mark itself is inserted or deleted, so accepting or rejecting removes the paragraph.
+        marks.mark(block.change, _el("rPr", ppr))
+    segments = block.segments or ((block.change, block.text),)
+    for kind, text in segments:
+        if not text:
+            continue
+        if kind:
+            _run(marks.mark(kind, p), text, deleted=kind == "del")
+        else:
+            _run(p, text)
     return p
 
 
@@ -200,7 +242,7 @@ def _page_number(paragraph, layout: Layout, align: WD_ALIGN_PARAGRAPH) -> None: 
     run(f" {dash}")
 
 
-def _table(table: Table, ids: dict[str, str]) -> Any:
+def _table(table: Table, ids: dict[str, str], marks: _Revisions) -> Any:
     tbl = _el("tbl")
     pr = _el("tblPr", tbl)
     if table.borders:
@@ -220,19 +262,22 @@ def _table(table: Table, ids: dict[str, str]) -> Any:
         while column < len(table.widths_mm):
             if pending.get(column, 0) > 0:
                 pending[column] -= 1
-                _cell(tr, table.widths_mm[column], 1, "continue", ("",), ids["table"])
+                _cell(tr, table.widths_mm[column], 1, "continue", ("",), ids["table"], marks)
                 column += 1
                 continue
             spec = next(specs)
             if spec.merge_down:
                 pending[column] = spec.merge_down
             width = sum(table.widths_mm[column : column + spec.span])
-            _cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, ids[spec.style])
+            _cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, ids[spec.style], marks)
             column += spec.span
     return tbl
 
 
-def _cell(tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str, ...], style_id: str) -> None:
+def _cell(
+    tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str | Paragraph, ...], style_id: str,
+    marks: _Revisions,
+) -> None:
     tc = _el("tc", tr)
     pr = _el("tcPr", tc)
     _el("tcW", pr, w=_twips(width_mm), type="dxa")
@@ -242,7 +287,7 @@ def _cell(tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[s
         _el("vMerge", pr, val=merge)
     _el("vAlign", pr, val="center")
     for line in lines or ("",):
-        tc.append(_p(style_id, line))
+        tc.append(_paragraph(line, style_id, marks) if isinstance(line, Paragraph) else _p(style_id, line))
 
 
 def _image(doc: Document, image: Image, ids: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import CONTRACT, run_cli
 from docx_inspect import body_text, part_names
+from recompute import counts, month_extra, points, rates, rows
 
 MONTH = "2024-05"
 
@@ -36,43 +37,14 @@ def report(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     return {"docx": docx, "json": js}
 
 
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
-
-
 def pct(fraction: Fraction) -> str:
     value = Decimal(fraction.numerator) / Decimal(fraction.denominator) * 100
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
 def independent_figures(folder: Path) -> dict[str, Fraction]:
-    """The appendix-1 rates from the raw CSV rows, written without the generator's code."""
-    calls, tickets = rows(folder / "calls.csv"), rows(folder / "tickets.csv")
-    wants = [c for c in calls if c["请求人工"] == "是"]
-    consult = [t for t in tickets if t["诉求类型"] == "咨询"]
-    closed = [t for t in tickets if t["办结时间"]]
-    from datetime import datetime, timedelta
-
-    def on_time(t: dict[str, str]) -> bool:
-        if not t["回访时间"]:
-            return False
-        done, back = datetime.fromisoformat(t["办结时间"]), datetime.fromisoformat(t["回访时间"])
-        return done <= back <= done + timedelta(hours=24)
-
-    rated = [t for t in tickets if t["满意度"] in ("满意", "基本满意", "不满意")]
-    return {
-        "calls": Fraction(len(calls)),
-        "tickets": Fraction(len(tickets)),
-        "接通率": Fraction(sum(c["人工接通"] == "是" for c in wants), len(wants)),
-        "咨询类即时答复率": Fraction(sum(t["即时答复"] == "是" for t in consult), len(consult)),
-        "按时回访率": Fraction(sum(on_time(t) for t in closed), len(closed)),
-        "满意率": Fraction(sum(t["满意度"] in ("满意", "基本满意") for t in rated), len(rated)),
-    }
-
-
-def clamp_score(rate: Fraction, target: int) -> Fraction:
-    return min(max(10 + (rate * 100 - target), Fraction(0)), Fraction(10))
+    c = counts(folder)
+    return {"calls": Fraction(c["calls"]), "tickets": Fraction(c["tickets"]), **rates(c)}
 
 
 def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: Path) -> None:
@@ -89,32 +61,7 @@ def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: P
 
 
 def test_score_matches_an_independent_computation(report: dict[str, Path], data_dir: Path) -> None:
-    expected = independent_figures(data_dir / MONTH)
-    month = {}
-    for line in (data_dir / MONTH / "month.yaml").read_text("utf-8").splitlines():
-        key, _, value = line.partition(": ")
-        month[key] = value
-    complaints = dict(re.findall(r"(一般|严重): (\d+)", month["有理由投诉"]))
-    praise = dict(re.findall(r"(来电来信|锦旗): (\d+)", month["表扬"]))
-    rank = int(month["全省排名"])
-
-    def cents(value: Fraction) -> Decimal:
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    parts = [
-        cents(clamp_score(expected["接通率"], 95)),
-        cents(Fraction(month["抽检达标率"]) * 10),
-        cents(clamp_score(expected["咨询类即时答复率"], 50)),
-        cents(clamp_score(expected["按时回访率"], 100)),
-        cents(clamp_score(expected["满意率"], 95)),
-        cents(max(Fraction(0), 10 - int(complaints["一般"]) - 2 * int(complaints["严重"]))),
-        cents(max(Fraction(0), Fraction(10 - int(month["人员空缺人月"])))),
-        cents(max(Fraction(0), 10 - Fraction(1, 2) * int(month["报告缺交"]))),
-        cents(max(Fraction(0), 10 - Fraction(month["突发事件扣分"]))),
-        cents(max(Fraction(0), 10 - Fraction(month["运维扣分"]))),
-        cents(min(Fraction(5), Fraction(1, 2) * int(praise["来电来信"]) + int(praise["锦旗"]))),
-        cents(-min(max(Fraction(rank - 5), Fraction(0)), Fraction(14))),
-    ]
+    parts = points(rates(counts(data_dir / MONTH)), [month_extra(data_dir / MONTH)])
     data = json.loads(report["json"].read_text("utf-8"))
     assert [Decimal(i["points"]) for i in data["card"]["items"]] == parts
     assert Decimal(data["card"]["total"]) == sum(parts)
