@@ -166,6 +166,7 @@ def generate_report(
     year = contract_year_of(contract, month)
     _, _, warnings = prepare_year(path, year, strict)
     report = build_month_report(contract, data_dir, month, skip_bad_rows)
+    warnings = warnings + [Problem(c.file, c.row, 1, c.column, c.message, "warning") for c in report.cleaned]
     files = {
         f"report-{month}.docx": render(build_report(contract, report)),
         f"report-{month}.json": to_json(report),

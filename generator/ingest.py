@@ -27,6 +27,9 @@ SATISFACTION = ("满意", "基本满意", "不满意", "未评价")
 _YES_NO = {"是": True, "否": False, "Y": True, "N": False}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_LISTED = 50
+# Excel keeps 15 significant digits: an ID or phone number typed as a number comes back as 4.69028E+17 or
+# with its last digits turned to zeros. Such values are reported, never used silently.
+_LOST_DIGITS = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])|(?<![0-9])[0-9]{15}000(?![0-9])")
 
 
 class Call(NamedTuple):
@@ -218,6 +221,12 @@ def _table(
                 bad.append(_explain_row(display, number, values, kind, columns, month))
             continue
         good.append(item)
+        if kind == "tickets":
+            for position in (3, 7):  # 来电号码 and 诉求内容
+                value = values[position]
+                if isinstance(value, float) or (isinstance(value, str) and _LOST_DIGITS.search(value)):
+                    cleaned.append(BadRow(display, number, columns[fields[position]],
+                                          "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
     return good, bad, bad_count, cleaned
 
 

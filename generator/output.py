@@ -47,11 +47,35 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp, mode)
-        for temp, final in staged:
-            os.replace(temp, final)
+        _commit(staged)
     except OSError as exc:
         raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}") from None
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return [final for _, final in staged]
+
+
+def _commit(staged: list[tuple[Path, Path]]) -> None:
+    """Move staged files into place; if any move fails, put every earlier file back as it was."""
+    backups: list[tuple[Path, Path | None]] = []
+    try:
+        for temp, final in staged:
+            backup = None
+            if final.exists():
+                handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent)
+                os.close(handle)
+                backup = Path(name)
+                os.replace(final, backup)
+            backups.append((final, backup))
+            os.replace(temp, final)
+    except OSError:
+        for final, backup in reversed(backups):
+            if backup is not None:
+                os.replace(backup, final)
+            else:
+                final.unlink(missing_ok=True)
+        raise
+    for _, backup in backups:
+        if backup is not None:
+            backup.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import re
 from .ingest import Ticket
 
 _ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+_EXCEL_NUMBER = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])")
 _ID_LIKE = re.compile(r"(?<![0-9])[0-9]{15,18}[Xx]?(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
@@ -36,6 +37,7 @@ def _surname(name: str) -> str:
 
 def mask_text(text: str, names: tuple[str, ...] = ()) -> str:
     """Mask personal data in free text; ``names`` are the people known from the ticket itself."""
+    text = _EXCEL_NUMBER.sub("[号码已隐去]", text)
     text = _ID.sub("[身份证号已隐去]", text)
     text = _ID_LIKE.sub("[证件号已隐去]", text)
     text = _MOBILE.sub(r"\1****\2", text)

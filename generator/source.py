@@ -110,6 +110,7 @@ class _Builder:
         return InputError([Problem(self.name, mark.line + 1, mark.column + 1, format_path(path), message)])
 
     def build(self, text: str) -> Document:
+        self.lines = text.splitlines()
         # Each stack frame: [container, path, pending_key, key_event]
         stack: list[list[Any]] = []
         root: Any = None
@@ -186,7 +187,7 @@ class _Builder:
             return child
         if frame[2] is None:
             if not isinstance(value, str | int | bool) or isinstance(value, dict | list):
-                raise self.fail(event, "映射的键必须是简单的文字", path)
+                raise self.fail(event, "映射的键必须是简单的文字（以 “{{” 开头的文字会被当作映射，请给整段文字加引号）", path)
             key = str(value)
             if key in container:
                 first = self.marks.get((*path, key), (0, 0))[0]
@@ -211,12 +212,21 @@ class _Builder:
 
     def _scalar(self, event: Any, stack: list[list[Any]]) -> Any:
         text: str = event.value
+        if not event.style and not text.isascii() and self._comment_follows(event):
+            raise self.fail(event, "这段文字后面的 “ #” 会被 YAML 当作注释，其后的文字被截掉了：请给整段文字加引号",
+                            self._path(stack))
         if _XML_ILLEGAL.search(text):
             raise self.fail(event, "文字中含有不可见的控制字符，Word 文档无法保存，请删除", self._path(stack))
         tag = event.tag
         if tag == "tag:yaml.org,2002:str" or (tag is None and not event.implicit[0]) or tag == "!":
             return text
         return self._resolve_plain(text, event, stack)
+
+    def _comment_follows(self, event: Any) -> bool:
+        """Whether a plain scalar is followed by `` #`` on its last line (YAML drops the rest silently)."""
+        end = event.end_mark
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
+        return line[end.column :].lstrip().startswith("#")
 
     def _resolve_plain(self, text: str, event: Any, stack: list[list[Any]]) -> Any:
         if text in ("", "~", "null", "Null", "NULL"):

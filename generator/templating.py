@@ -24,14 +24,37 @@ MAX_OUTPUT = 20_000
 MAX_EXPONENT = 64
 MAX_SEQUENCE = 10_000
 MAX_RANGE = 1_000
+_WIDTH_METHODS = frozenset({"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"})
+# Built-in filters that pad or format to a caller-given width: not needed for contract text.
+_UNSAFE_FILTERS = ("format", "center", "indent", "wordwrap", "truncate", "filesizeformat", "urlize", "xmlattr")
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """The sandbox guards attribute access but not CPU or memory; these hooks bound the rest."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def wrap_str_format(self, value: Any) -> Any:
+        # jinja hands str.format out pre-wrapped, before is_safe_attribute is asked; refuse it here.
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refuse(*_: Any, **__: Any) -> str:
+            raise SecurityError("不允许在条款中调用 format")
+
+        return refuse
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # str.format, ljust, center … take a width and would allocate whatever they are told.
+        if isinstance(obj, str) and attr in _WIDTH_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "%":
+            if isinstance(left, str):
+                raise SecurityError("不允许在条款中使用 % 格式化文字")
+            return operator.mod(left, right)
         if operator_name == "**":
             if not isinstance(right, int | Decimal) or abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"指数过大（上限 {MAX_EXPONENT}）")
@@ -101,6 +124,8 @@ def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
     env = _BoundedSandbox(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=2000
     )
+    for name in _UNSAFE_FILTERS:
+        env.filters.pop(name, None)
     env.filters.update(make_filters(write_optional_zero))
     env.globals["range"] = _bounded_range
     return env

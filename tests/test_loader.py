@@ -27,6 +27,8 @@ BAD_YAML = {
     "control_char": (b'a: "x\\u0001y"\n', "1:4", "控制字符"),
     "gbk": ("a: 合同\n".encode("gbk"), "1:1", "不是 UTF-8 编码"),
     "syntax": (b"a: [1, 2\n", "2:1", "YAML 语法错误"),
+    "comment_cuts_text": ("a: 乙方应提前 #2 日通知\n".encode(), "1:4", "会被 YAML 当作注释"),
+    "braces_first": ("a:\n  - {{ fees.total }}元\n".encode(), "2:6", "请给整段文字加引号"),
 }
 
 

@@ -111,6 +111,10 @@ TEMPLATE_CASES = {
     "huge_repeat": ("{{ 'x' * 100000000 }}", "过长"),
     "nested_range": ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", "range 过大"),
     "syntax": ("{{ fees.total | }}", "模板表达式错误"),
+    "format_width": ("{{ '{:>999999999}'.format(1) }}", "不允许在条款中调用 format"),
+    "ljust_width": ("{{ 'x'.ljust(999999999) }}", "不安全"),
+    "center_filter": ("{{ 'x'|center(999999999) }}", "模板表达式错误"),
+    "percent_format": ("{{ '%999999999d' % 1 }}", "不允许在条款中使用 % 格式化文字"),
 }
 
 
