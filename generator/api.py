@@ -5,35 +5,27 @@ The CLI calls these functions and nothing else of ours.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 
-from .assess_doc import build_assessment
 from .assessment import assess, record
 from .contract_doc import build_contract, build_requirements
-from .docmodel import DocumentModel
-from .docx_writer import render_docx
-from .errors import InputError, Problem
-from .export import to_json
-from .inputs import load_payments, load_rankings, rankings_from_data
-from .invoice_doc import build_invoices
-from .layout import load_layout
-from .model import Contract, build_model
-from .monthly import build_month_report, contract_year_of
+from .errors import GenError, InputError, Problem
+from .jobs import Job, run, split_problems
+from .model import Contract
+from .model import build_model as typed_model
 from .output import write_batch
-from .packaging import normalise_zip
-from .payment import build_schedule, service_months
-from .redline import build_redline
-from .report_doc import build_report
-from .resolve import ResolvedYear, renewal_problems, resolve_year
+from .payment import service_months
+from .pdf import soffice, to_pdf
+from .provenance import GENERATOR, digest, read_properties
+from .resolve import renewal_problems, resolve_year
+from .resources import ROOT
 from .rules import check_rules
 from .sample_data import months_of, write_sample
 from .schema_check import schema_problems
 from .source import Document, load_bytes, load_file
-
-Builder = Callable[[Contract, ResolvedYear], tuple[DocumentModel, list[Problem]]]
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,7 @@ def _checked(document: Document) -> Contract:
     problems = schema_problems(document, "contract.schema.json")
     if problems:
         raise InputError(problems)
-    contract = build_model(document)
+    contract = typed_model(document)
     problems = check_rules(contract)
     if problems:
         raise InputError(problems)
@@ -68,9 +60,11 @@ def validate(path: Path, strict: bool = False) -> Report:
     warnings: list[Problem] = []
     for year in sorted(contract.years):
         resolved = resolve_year(contract, year)
-        for build in (build_contract, build_requirements):
-            errors += build(contract, resolved)[1]
-        _split(renewal_problems(contract, year), strict, errors, warnings)
+        for builder in (build_contract, build_requirements):
+            errors += builder(contract, resolved)[1]
+        year_errors, year_warnings = split_problems(renewal_problems(contract, year), strict)
+        errors += year_errors
+        warnings += year_warnings
     if errors:
         raise InputError(set(errors))
     years = "、".join(str(y) for y in sorted(contract.years))
@@ -78,100 +72,40 @@ def validate(path: Path, strict: bool = False) -> Report:
     return Report([], sorted(set(warnings)), summary)
 
 
-def _split(found: list[Problem], strict: bool, errors: list[Problem], warnings: list[Problem]) -> None:
-    for problem in found:
-        if problem.severity == "error" or strict:
-            errors.append(replace(problem, severity="error"))
-        else:
-            warnings.append(problem)
-
-
-def prepare_year(path: Path, year: int, strict: bool) -> tuple[Contract, ResolvedYear, list[Problem]]:
-    """Load, validate and resolve one year; return the warnings (errors raise, warnings too when strict)."""
-    contract = load_contract(path)
-    resolved = resolve_year(contract, year)
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    _split(renewal_problems(contract, year), strict, errors, warnings)
-    if errors:
-        raise InputError(errors)
-    return contract, resolved, warnings
-
-
-def render(model: DocumentModel) -> bytes:
-    """A document model as normalised, deterministic .docx bytes."""
-    return normalise_zip(render_docx(model, load_layout()))
-
-
-def build(contract: Contract, resolved: ResolvedYear, builder: Builder) -> DocumentModel:
-    """Run one document builder; template problems become an InputError."""
-    model, problems = builder(contract, resolved)
-    if problems:
-        raise InputError(problems)
-    return model
+def generate(job: Job, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Run one job and write its files (and PDF copies) into ``out_dir`` as one batch."""
+    if pdf:
+        soffice()  # fail before any work when LibreOffice is missing
+    output = run(job, load_contract(Path(job.contract)))
+    files = dict(output.files)
+    if pdf:
+        files.update(to_pdf(output.files))
+    return write_batch(out_dir, files), output.warnings
 
 
 def generate_contract(path: Path, year: int, out_dir: Path, strict: bool = False) -> tuple[list[Path], list[Problem]]:
     """Write the year's contract and its requirement document (appendix 5) as separate files."""
-    contract, resolved, warnings = prepare_year(path, year, strict)
-    files = {
-        f"contract-{year}.docx": render(build(contract, resolved, build_contract)),
-        f"requirements-{year}.docx": render(build(contract, resolved, build_requirements)),
-    }
-    return write_batch(out_dir, files), warnings
+    return generate(Job("contract", str(path), year=year, strict=strict), out_dir)
 
 
-def generate_requirements(
-    path: Path, year: int, out_dir: Path, strict: bool = False
-) -> tuple[list[Path], list[Problem]]:
+def generate_requirements(path: Path, year: int, out_dir: Path, strict: bool = False) -> tuple[list[Path], list[Problem]]:
     """Write the year's requirement document (用户需求书) alone."""
-    contract, resolved, warnings = prepare_year(path, year, strict)
-    files = {f"requirements-{year}.docx": render(build(contract, resolved, build_requirements))}
-    return write_batch(out_dir, files), warnings
+    return generate(Job("requirements", str(path), year=year, strict=strict), out_dir)
 
 
-def generate_invoices(
-    path: Path,
-    year: int,
-    out_dir: Path,
-    rankings: Path | None = None,
-    paid: Path | None = None,
-    as_of: date | None = None,
-    data_dir: Path | None = None,
-    strict: bool = False,
+def generate_assessment(
+    job: Job, out_dir: Path, record_result: bool = False, pdf: bool = False
 ) -> tuple[list[Path], list[Problem]]:
-    """Write the year's payment and invoice schedule as .docx and JSON from the same computed objects."""
-    contract, resolved, warnings = prepare_year(path, year, strict)
-    months = service_months(resolved.term_start, contract.duration_months)
-    if rankings is not None:
-        ranks = load_rankings(rankings, contract, months)
-    elif data_dir is not None and data_dir.is_dir():
-        ranks = rankings_from_data(data_dir, contract, months)
-    else:
-        ranks = {}
-    payments = load_payments(paid, contract) if paid is not None else []
-    schedule = build_schedule(contract, resolved, ranks, payments, as_of)
-    files = {
-        f"invoices-{year}.docx": render(build_invoices(contract, schedule, with_payments=paid is not None)),
-        f"invoices-{year}.json": to_json(schedule),
-    }
-    return write_batch(out_dir, files), warnings
-
-
-def generate_report(
-    path: Path, month: str, data_dir: Path, out_dir: Path, skip_bad_rows: bool = False, strict: bool = False
-) -> tuple[list[Path], list[Problem]]:
-    """Write the monthly report (.docx) and its figures (JSON) for ``month`` (YYYY-MM)."""
-    contract = load_contract(path)
-    year = contract_year_of(contract, month)
-    _, _, warnings = prepare_year(path, year, strict)
-    report = build_month_report(contract, data_dir, month, skip_bad_rows)
-    warnings = warnings + [Problem(c.file, c.row, 1, c.column, c.message, "warning") for c in report.cleaned]
-    files = {
-        f"report-{month}.docx": render(build_report(contract, report)),
-        f"report-{month}.json": to_json(report),
-    }
-    return write_batch(out_dir, files), warnings
+    """Write the year's assessment; with ``record_result``, also store it in contract.yaml (validated first)."""
+    path = Path(job.contract)
+    written, warnings = generate(job, out_dir, pdf)
+    if record_result:
+        contract = load_contract(path)
+        result = assess(contract, job.year, Path(job.data or "data"), job.partial)  # type: ignore[arg-type]
+        updated = record(path, contract, result)
+        _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+        written += write_batch(path.parent, {path.name: updated})
+    return written, warnings
 
 
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
@@ -179,32 +113,88 @@ def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scal
     return write_sample(out_dir, months_of(year, month), seed, scale)
 
 
-def generate_assessment(
-    path: Path, year: int, data_dir: Path, out_dir: Path, partial: bool = False, record_result: bool = False,
-    strict: bool = False,
-) -> tuple[list[Path], list[Problem]]:
-    """Write the year's assessment (.docx and JSON); with ``record_result``, also store it in contract.yaml."""
-    contract, _, warnings = prepare_year(path, year, strict)
-    result = assess(contract, year, data_dir, partial)
-    files = {
-        f"assessment-{year}.docx": render(build_assessment(contract, result)),
-        f"assessment-{year}.json": to_json(result),
-    }
-    updated = None
-    if record_result:
-        updated = record(path, contract, result)
-        _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
-    written = write_batch(out_dir, files)
-    if updated is not None:
-        written += write_batch(path.parent, {path.name: updated})
-    return written, warnings
+@dataclass(frozen=True)
+class Plan:
+    """What `gen all` will generate for a year, and what it skips and why."""
+
+    jobs: list[Job]
+    skipped: list[str]
 
 
-def generate_diff(path: Path, from_year: int, to_year: int, out_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """Write the ``to_year`` contract as a tracked-changes redline against ``from_year``."""
+def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Plan:
+    """Every document of a contract year that the data at hand allows."""
     contract = load_contract(path)
-    before, after = resolve_year(contract, from_year), resolve_year(contract, to_year)
-    old = build(contract, before, build_contract)
-    new = build(contract, after, build_contract)
-    model = build_redline(contract, before, after, old, new)
-    return write_batch(out_dir, {f"diff-{from_year}-{to_year}.docx": render(model)}), []
+    resolved = resolve_year(contract, year)
+    common = {"contract": str(path), "strict": strict}
+    jobs = [Job("contract", year=year, **common), Job("invoices", year=year, data=str(data_dir), **common)]
+    months = service_months(resolved.term_start, contract.duration_months)
+    present = [m for m in months if (data_dir / m).is_dir()]
+    jobs += [Job("report", month=m, data=str(data_dir), **common) for m in present]
+    skipped = [f"{m} 月报：没有数据目录 {data_dir / m}" for m in months if m not in present]
+    first, last = contract.renewal.assessment_months
+    missing = [m for m in months[first - 1 : last] if m not in present]
+    if missing:
+        skipped.append(f"年度考核：缺少 {'、'.join(missing)} 的数据（可单独运行 gen assess --partial）")
+    else:
+        jobs.append(Job("assessment", year=year, data=str(data_dir), **common))
+    return Plan(jobs, skipped)
+
+
+def generate_all(
+    plan: Plan, out_dir: Path, pdf: bool = False, progress: Callable[[Job], None] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """Run every planned job in memory, then write everything as one all-or-nothing batch."""
+    if pdf:
+        soffice()
+    contract = load_contract(Path(plan.jobs[0].contract))
+    files: dict[str, bytes] = {}
+    warnings: list[Problem] = []
+    for job in plan.jobs:
+        output = run(job, contract)
+        files.update(output.files)
+        warnings += [w for w in output.warnings if w not in warnings]
+        if progress:
+            progress(job)
+    if pdf:
+        files.update(to_pdf(files))
+    return write_batch(out_dir, files), warnings
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of `gen verify`: whether the file matches, and the findings in words."""
+
+    matches: bool
+    findings: list[str]
+
+
+def _source_path(label: str) -> Path:
+    return ROOT / label[2:] if label.startswith("@/") else Path(label)
+
+
+def verify(document: Path) -> Verdict:
+    """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
+    props = read_properties(document)
+    if "hcg.job" not in props:
+        raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
+    job = Job(**json.loads(props["hcg.job"]))
+    recorded: dict[str, str] = json.loads(props.get("hcg.sources", "{}"))
+    findings = []
+    if props.get("hcg.generator") != GENERATOR:
+        findings.append(f"生成器版本不同：文档由 {props.get('hcg.generator')} 生成，当前为 {GENERATOR}")
+    for label, old in sorted(recorded.items()):
+        path = _source_path(label)
+        if not path.is_file():
+            findings.append(f"源文件已不存在：{label}")
+        elif digest(path) != old:
+            findings.append(f"源文件已修改：{label}（生成时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+    if findings:
+        return Verdict(False, findings)
+    regenerated = run(job, load_contract(Path(job.contract))).files.get(document.name)
+    if regenerated is None:
+        return Verdict(False, [f"按记录的命令重新生成时没有得到 {document.name}（文件可能被改名）"])
+    if regenerated != document.read_bytes():
+        return Verdict(False, ["源文件未变，但文档内容与重新生成的结果不同：文档在生成后被改动过"])
+    return Verdict(True, [f"一致：{document.name} 与当前数据源生成的结果完全相同（{len(recorded)} 个源文件未改动）"])
+
+

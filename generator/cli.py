@@ -12,8 +12,10 @@ import click
 
 from . import __version__, api
 from .errors import GenError, Problem
+from .jobs import Job
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 class _Group(click.Group):
@@ -27,26 +29,31 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
-def _contract_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("contract.yaml"),
-        show_default=True, help="合同数据文件。",
-    )(func)
+def _options(*decorators: Decorator) -> Decorator:
+    def apply(func: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
 
 
-def _strict_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--strict", is_flag=True, help="把警告（如续签条件不满足）当作错误，退出码 1。")(func)
+def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+        raise click.BadParameter("月份格式应为 YYYY-MM，例如 2024-05")
+    return value
 
 
-def _out_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
-        show_default=True, help="输出目录。",
-    )(func)
-
-
-def _year_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--year", type=click.IntRange(2000, 2100), required=True, help="合同年度，例如 2025。")(func)
+contract_option = click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False),
+                               default=Path("contract.yaml"), show_default=True, help="合同数据文件。")
+strict_option = click.option("--strict", is_flag=True, help="把警告（如续签条件不满足）当作错误，退出码 1。")
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
+                          show_default=True, help="输出目录。")
+pdf_option = click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")
+year_option = click.option("--year", type=click.IntRange(2000, 2100), required=True, help="合同年度，例如 2025。")
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+                           show_default=True, help="存放各月数据目录（YYYY-MM/）的目录。")
+generating = _options(contract_option, out_option, pdf_option, strict_option)
 
 
 def _report(paths: Iterable[Path], warnings: Iterable[Problem]) -> None:
@@ -56,21 +63,26 @@ def _report(paths: Iterable[Path], warnings: Iterable[Problem]) -> None:
         click.echo(str(path))
 
 
+def _run(job: Job, out_dir: Path, pdf: bool) -> None:
+    _report(*api.generate(job, out_dir, pdf))
+
+
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="gen", message="%(prog)s %(version)s")
 def main() -> None:
-    """陵水 12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书等 Word 文档。
+    """陵水 12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书、付款计划、月报和考核报告。
 
     \b
     示例：
       gen validate
       gen contract --year 2025
+      gen all --year 2024 --pdf
     """
 
 
 @main.command(context_settings=CONTEXT)
-@_contract_option
-@_strict_option
+@contract_option
+@strict_option
 def validate(contract_path: Path, strict: bool) -> None:
     """检查 contract.yaml：格式、金额合计、付款档位、日期、条款表达式和续签条件。
 
@@ -85,113 +97,138 @@ def validate(contract_path: Path, strict: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@_year_option
-@_contract_option
-@_out_option
-@_strict_option
-def contract(year: int, contract_path: Path, out_dir: Path, strict: bool) -> None:
+@year_option
+@generating
+def contract(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
     """生成某一年度的合同（含全部附件），并另存用户需求书（附件 5）。
 
     \b
     示例：gen contract --year 2025 --out outputs
     """
-    _report(*api.generate_contract(contract_path, year, out_dir, strict))
+    _run(Job("contract", str(contract_path), year=year, strict=strict), out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
-@_year_option
-@_contract_option
-@_out_option
-@_strict_option
-def requirements(year: int, contract_path: Path, out_dir: Path, strict: bool) -> None:
+@year_option
+@generating
+def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
     """单独生成某一年度的用户需求书（合同附件 5）。
 
     \b
     示例：gen requirements --year 2025
     """
-    _report(*api.generate_requirements(contract_path, year, out_dir, strict))
+    _run(Job("requirements", str(contract_path), year=year, strict=strict), out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
-@_year_option
+@year_option
 @click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
 @click.option("--paid", type=click.Path(path_type=Path, dir_okay=False), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="计算未付款逾期违约金的截止日期，例如 2024-12-31。")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="月度数据目录；没有 --rankings 时从其中各月 month.yaml 的“全省排名”读取。")
-@_contract_option
-@_out_option
-@_strict_option
+@generating
 def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, data_dir: Path,
-             contract_path: Path, out_dir: Path, strict: bool) -> None:
+             contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
     """生成某一年度的付款及开票计划（Word 与 JSON）：付款日期、最迟开票日期、排名档位金额、逾期违约金。
 
     \b
     示例：gen invoices --year 2024 --rankings rankings-2024.yaml
           gen invoices --year 2024 --paid paid-2024.yaml --as-of 2024-12-31
     """
-    day = as_of.date() if as_of else None
-    _report(*api.generate_invoices(contract_path, year, out_dir, rankings, paid, day, data_dir, strict))
-
-
-def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter("月份格式应为 YYYY-MM，例如 2024-05")
-    return value
-
-
-_data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
-                            show_default=True, help="存放各月数据目录（YYYY-MM/）的目录。")
+    job = Job("invoices", str(contract_path), year=year, data=str(data_dir), strict=strict,
+              rankings=str(rankings) if rankings else None, paid=str(paid) if paid else None,
+              as_of=as_of.date().isoformat() if as_of else None)
+    _run(job, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--month", required=True, callback=_month, help="月份，例如 2024-05。")
-@_data_option
+@data_option
 @click.option("--skip-bad-rows", is_flag=True, help="跳过无法读取的数据行（在月报中列出），而不是报错退出。")
-@_contract_option
-@_out_option
-@_strict_option
-def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path, out_dir: Path, strict: bool) -> None:
+@generating
+def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
     """生成 12345 热线月报（Word 与 JSON）：运行情况、诉求分析、热点诉求、考核得分、排名与付款档位。
 
     \b
     数据目录结构：data/2024-05/calls.csv、tickets.csv（或 .xlsx）、month.yaml
     示例：gen report --month 2024-05 --data data
     """
-    _report(*api.generate_report(contract_path, month, data_dir, out_dir, skip_bad_rows, strict))
+    job = Job("report", str(contract_path), month=month, data=str(data_dir), skip_bad_rows=skip_bad_rows, strict=strict)
+    _run(job, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
-@_year_option
-@_data_option
+@year_option
+@data_option
 @click.option("--partial", is_flag=True, help="考核期内缺少某些月份的数据时，按已有月份计算（报告首页注明）。")
 @click.option("--record", "record_result", is_flag=True, help="把考核结果（得分、是否合格、违约行为）写回 contract.yaml 中该年度的 assessment。")
-@_contract_option
-@_out_option
-@_strict_option
+@generating
 def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contract_path: Path, out_dir: Path,
-           strict: bool) -> None:
+           pdf: bool, strict: bool) -> None:
     """年度考核（履约验收）：按附件 1 计算第 1-10 个服务月的得分，给出续签结论和付款档位。
 
     \b
     示例：gen assess --year 2024 --data data
           gen assess --year 2024 --record   （结果写入 contract.yaml，供下一年度续签核对）
     """
-    _report(*api.generate_assessment(contract_path, year, data_dir, out_dir, partial, record_result, strict))
+    job = Job("assessment", str(contract_path), year=year, data=str(data_dir), partial=partial, strict=strict)
+    _report(*api.generate_assessment(job, out_dir, record_result, pdf))
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--from", "from_year", type=click.IntRange(2000, 2100), required=True, help="原年度，例如 2024。")
 @click.option("--to", "to_year", type=click.IntRange(2000, 2100), required=True, help="新年度，例如 2025。")
-@_contract_option
-@_out_option
-def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path) -> None:
+@contract_option
+@out_option
+@pdf_option
+def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path, pdf: bool) -> None:
     """生成两个年度合同的修订对照稿：首页列出数据变化，正文以 Word 修订标记显示每处改动。
 
     \b
     示例：gen diff --from 2024 --to 2025
     """
-    _report(*api.generate_diff(contract_path, from_year, to_year, out_dir))
+    _run(Job("diff", str(contract_path), from_year=from_year, to_year=to_year), out_dir, pdf)
+
+
+@main.command("all", context_settings=CONTEXT)
+@year_option
+@data_option
+@generating
+def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
+    """一次生成某年度的全部文档：合同、需求书、付款计划、有数据的各月月报和年度考核。
+
+    \b
+    在终端中显示进度条；最后列出生成了什么、跳过了什么及原因。全部成功才写入（不会只写一半）。
+    示例：gen all --year 2024 --data data --pdf
+    """
+    plan = api.plan_all(contract_path, year, data_dir, strict)
+    if sys.stderr.isatty():
+        with click.progressbar(length=len(plan.jobs), label="正在生成", file=sys.stderr) as bar:
+            paths, warnings = api.generate_all(plan, out_dir, pdf, progress=lambda _: bar.update(1))
+    else:
+        paths, warnings = api.generate_all(plan, out_dir, pdf)
+    _report(paths, warnings)
+    click.echo(f"完成：写入 {len(paths)} 个文件到 {out_dir}；跳过 {len(plan.skipped)} 项。", err=True)
+    for reason in plan.skipped:
+        click.echo(f"  跳过 {reason}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def verify(document: Path) -> None:
+    """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用）。
+
+    \b
+    文档中记录了生成它的命令和各源文件的指纹；不一致时列出哪个源文件被修改，退出码为 1。
+    请在生成文档时所在的目录中运行。
+    示例：gen verify outputs/contract-2025.docx
+    """
+    verdict = api.verify(document)
+    for line in verdict.findings:
+        click.echo(line, err=not verdict.matches)
+    if not verdict.matches:
+        sys.exit(1)
 
 
 @main.command("sample-data", context_settings=CONTEXT)

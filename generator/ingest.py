@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,7 +30,24 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 MAX_LISTED = 50
 # Excel keeps 15 significant digits: an ID or phone number typed as a number comes back as 4.69028E+17 or
 # with its last digits turned to zeros. Such values are reported, never used silently.
-_LOST_DIGITS = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])|(?<![0-9])[0-9]{15}000(?![0-9])")
+_SCIENTIFIC = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])")
+_ZEROED_ID = re.compile(r"(?<![0-9])[0-9]{15}000(?![0-9])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_checksum_ok(number: str) -> bool:
+    """GB 11643 check digit of an 18-character ID number."""
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == number[17].upper()
+
+
+def lost_digits(value: object) -> bool:
+    """Whether a cell looks like a number Excel has mangled (float, scientific notation, zeroed ID tail)."""
+    if isinstance(value, float):
+        return True
+    if not isinstance(value, str):
+        return False
+    return bool(_SCIENTIFIC.search(value)) or any(not id_checksum_ok(m) for m in _ZEROED_ID.findall(value))
 
 
 class Call(NamedTuple):
@@ -224,7 +242,7 @@ def _table(
         if kind == "tickets":
             for position in (3, 7):  # 来电号码 and 诉求内容
                 value = values[position]
-                if isinstance(value, float) or (isinstance(value, str) and _LOST_DIGITS.search(value)):
+                if lost_digits(value):
                     cleaned.append(BadRow(display, number, columns[fields[position]],
                                           "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
     return good, bad, bad_count, cleaned
@@ -321,8 +339,33 @@ def _explain_row(display: str, number: int, values: list[Any], kind: str, column
     return BadRow(display, number, name[key], f"时间 {cell[key]} 不在 {month} 月内")
 
 
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+
+
 def load_month(data_dir: Path, month: str, skip_bad_rows: bool = False) -> MonthData:
-    """Read one month's folder; bad rows fail the month unless ``skip_bad_rows``."""
+    """Read one month's folder; bad rows fail the month unless ``skip_bad_rows``.
+
+    Results are cached per process by the files' name, size and mtime, because `gen all` and a report's
+    neighbouring months read the same folders many times.
+    """
+    key = (str(data_dir.resolve()), month, _stamp(data_dir / month), _stamp(data_dir))
+    data = _cached_month(key, data_dir, month)
+    if data.skipped_count and not skip_bad_rows:
+        bad = list(data.skipped)
+        more = f"\n（共 {data.skipped_count} 行无法读取，以上列出前 {len(bad)} 行；确认无误后可加 --skip-bad-rows 跳过）"
+        raise InputError([_as_problem(b) for b in bad]) if data.skipped_count <= len(bad) else _with_note(bad, more)
+    return data
+
+
+@lru_cache(maxsize=16)
+def _cached_month(_key: object, data_dir: Path, month: str) -> MonthData:
+    return _load_month(data_dir, month)
+
+
+def _load_month(data_dir: Path, month: str) -> MonthData:
     folder = data_dir / month
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "", (
@@ -340,9 +383,6 @@ def load_month(data_dir: Path, month: str, skip_bad_rows: bool = False) -> Month
         bad += table_bad
         bad_count += table_count
         cleaned += table_cleaned
-    if bad_count and not skip_bad_rows:
-        more = f"\n（共 {bad_count} 行无法读取，以上列出前 {len(bad)} 行；确认无误后可加 --skip-bad-rows 跳过）"
-        raise InputError([_as_problem(b) for b in bad]) if bad_count <= len(bad) else _with_note(bad, more)
     return MonthData(month, tables["calls"], tables["tickets"], extra_doc.data, tuple(bad), bad_count, tuple(cleaned))
 
 

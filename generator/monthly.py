@@ -108,9 +108,19 @@ def scoring_inputs(contract: Contract, counts: Counts, extras: Sequence[Mapping[
     return inputs
 
 
+_COUNTED: dict[tuple[int, tuple[str, ...], int], tuple[MonthData, Counts]] = {}
+
+
 def _counts(contract: Contract, data: MonthData) -> Counts:
+    """Counts of a loaded month, memoised for the loaded object (it is reused across a `gen all` run)."""
     scoring = contract.data["scoring"]
-    return count_month(data, scoring["satisfied_answers"], scoring["revisit_hours"])
+    key = (id(data), tuple(scoring["satisfied_answers"]), scoring["revisit_hours"])
+    hit = _COUNTED.get(key)
+    if hit is None or hit[0] is not data:
+        if len(_COUNTED) > 32:
+            _COUNTED.clear()
+        hit = _COUNTED[key] = (data, count_month(data, scoring["satisfied_answers"], scoring["revisit_hours"]))
+    return hit[1]
 
 
 def _optional(contract: Contract, data_dir: Path, month: str) -> tuple[Counts | None, Mapping[str, Any] | None]:

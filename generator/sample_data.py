@@ -71,7 +71,9 @@ def _name(rng: random.Random) -> str:
 
 def _id_number(rng: random.Random) -> str:
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
-    return f"469028{born:%Y%m%d}{rng.randrange(1000):03d}{rng.choice('0123456789X')}"
+    body = f"469028{born:%Y%m%d}{rng.randrange(1000):03d}"
+    total = sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    return body + "10X98765432"[total % 11]
 
 
 def _stamp(value: datetime | None) -> str:
