@@ -18,8 +18,20 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-class _Group(click.Group):
+class _Command(click.Command):
+    """A command whose built-in --help speaks Chinese like the rest of its help."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class _Group(_Command, click.Group):
     """Maps our one exception type to its exit code and a message on stderr: no traceback for bad input."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -68,7 +80,8 @@ def _run(job: Job, out_dir: Path, pdf: bool) -> None:
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", "-V", prog_name="gen", message="%(prog)s %(version)s")
+@click.version_option(__version__, "--version", "-V", prog_name="gen", message="%(prog)s %(version)s",
+                      help="显示版本并退出。")
 def main() -> None:
     """陵水 12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书、付款计划、月报和考核报告。
 
