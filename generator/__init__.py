@@ -1,21 +1,49 @@
-"""hotline-contract-gen: the Lingshui 12345 hotline contract and its documents from one YAML source."""
+"""hotline-contract-gen: the Lingshui 12345 hotline contract and its documents from one YAML source.
+
+The public API is listed in ``__all__``; everything else is internal.
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import Report, generate_contract, generate_requirements, load_contract, validate
-from .errors import GenError, InputError, Problem, UsageError
+from .api import (
+    Plan,
+    Report,
+    Verdict,
+    generate,
+    generate_all,
+    generate_assessment,
+    generate_contract,
+    generate_requirements,
+    generate_sample,
+    load_contract,
+    plan_all,
+    validate,
+    verify,
+)
+from .errors import EnvironmentProblem, GenError, InputError, Problem, UsageError
+from .jobs import Job
 
 __all__ = [
+    "EnvironmentProblem",
     "GenError",
     "InputError",
+    "Job",
+    "Plan",
     "Problem",
     "Report",
     "UsageError",
+    "Verdict",
     "__version__",
+    "generate",
+    "generate_all",
+    "generate_assessment",
     "generate_contract",
     "generate_requirements",
+    "generate_sample",
     "load_contract",
+    "plan_all",
     "validate",
+    "verify",
 ]

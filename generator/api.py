@@ -10,20 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assessment import assess, record
 from .contract_doc import build_contract, build_requirements
 from .errors import GenError, InputError, Problem
 from .jobs import Job, run, split_problems
 from .model import Contract
 from .model import build_model as typed_model
 from .output import write_batch
-from .payment import service_months
 from .pdf import soffice, to_pdf
 from .provenance import GENERATOR, digest, read_properties
 from .resolve import renewal_problems, resolve_year
 from .resources import ROOT
 from .rules import check_rules
-from .sample_data import months_of, write_sample
 from .schema_check import schema_problems
 from .source import Document, load_bytes, load_file
 
@@ -100,6 +97,8 @@ def generate_assessment(
     path = Path(job.contract)
     written, warnings = generate(job, out_dir, pdf)
     if record_result:
+        from .assessment import assess, record
+
         contract = load_contract(path)
         result = assess(contract, job.year, Path(job.data or "data"), job.partial)  # type: ignore[arg-type]
         updated = record(path, contract, result)
@@ -110,6 +109,8 @@ def generate_assessment(
 
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
     """Write deterministic sample monthly data folders."""
+    from .sample_data import months_of, write_sample
+
     return write_sample(out_dir, months_of(year, month), seed, scale)
 
 
@@ -123,6 +124,8 @@ class Plan:
 
 def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Plan:
     """Every document of a contract year that the data at hand allows."""
+    from .payment import service_months
+
     contract = load_contract(path)
     resolved = resolve_year(contract, year)
     common = {"contract": str(path), "strict": strict}

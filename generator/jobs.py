@@ -13,25 +13,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .assess_doc import build_assessment
-from .assessment import assess
 from .contract_doc import build_contract, build_requirements
 from .docmodel import DocumentModel
 from .docx_writer import render_docx
 from .errors import InputError, Problem
-from .export import to_json
-from .inputs import load_payments, load_rankings, rankings_from_data
-from .invoice_doc import build_invoices
 from .layout import load_layout
 from .model import Contract
-from .monthly import build_month_report, contract_year_of, shift
 from .packaging import normalise_zip
-from .payment import build_schedule, service_months
 from .provenance import custom_xml, properties, source_hashes
-from .redline import build_redline
-from .report_doc import build_report
 from .resolve import ResolvedYear, renewal_problems, resolve_year
 from .resources import ROOT, TEMPLATES
+
+# The modules of the other document kinds are imported inside their runners: `gen contract` is run
+# often and interactively, and should not pay for the report's and assessment's imports.
 
 Builder = Callable[[Contract, ResolvedYear], tuple[DocumentModel, list[Problem]]]
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff")
@@ -144,6 +138,11 @@ def _requirements(job: Job, contract: Contract) -> Output:
 
 
 def _invoices(job: Job, contract: Contract) -> Output:
+    from .export import to_json
+    from .inputs import load_payments, load_rankings, rankings_from_data
+    from .invoice_doc import build_invoices
+    from .payment import build_schedule, service_months
+
     resolved, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
     months = service_months(resolved.term_start, contract.duration_months)
     sources: list[Path] = []
@@ -168,6 +167,10 @@ def _invoices(job: Job, contract: Contract) -> Output:
 
 
 def _report(job: Job, contract: Contract) -> Output:
+    from .export import to_json
+    from .monthly import build_month_report, contract_year_of, shift
+    from .report_doc import build_report
+
     month, data_dir = job.month, Path(job.data or "data")
     year = contract_year_of(contract, month)  # type: ignore[arg-type]
     _, warnings = year_checks(contract, year, job.strict)
@@ -179,6 +182,10 @@ def _report(job: Job, contract: Contract) -> Output:
 
 
 def _assessment(job: Job, contract: Contract) -> Output:
+    from .assess_doc import build_assessment
+    from .assessment import assess
+    from .export import to_json
+
     _, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
     data_dir = Path(job.data or "data")
     result = assess(contract, job.year, data_dir, job.partial)  # type: ignore[arg-type]
@@ -190,6 +197,8 @@ def _assessment(job: Job, contract: Contract) -> Output:
 
 
 def _diff(job: Job, contract: Contract) -> Output:
+    from .redline import build_redline
+
     before, after = resolve_year(contract, job.from_year), resolve_year(contract, job.to_year)  # type: ignore[arg-type]
     old = build_model(contract, before, build_contract)
     new = build_model(contract, after, build_contract)

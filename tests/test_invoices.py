@@ -121,15 +121,20 @@ def test_month_end_clamping_and_leap_years(edited: Callable[..., Path], tmp_path
     assert data["rows"][1]["ranking_months"][0] == "2023-12"
 
 
-def test_rounding_at_half_a_fen(edited: Callable[..., Path]) -> None:
-    path = edited(
-        ("  total: 2000000.00", "  total: 0.05"),
-        ("      amount: 1660000.00", "      amount: 0.05"),
+def tiny_contract(edited: Callable[..., Path], total: str) -> Path:
+    """The contract with a total of a few fen, all of it labour cost, to probe rounding at the fen."""
+    return edited(
+        ("  total: 2000000.00", f"  total: {total}"),
+        ("      amount: 1660000.00", f"      amount: {total}"),
         ("      amount: 280000.00", "      amount: 0"),
         ("      amount: 60000.00", "      amount: 0"),
         ("    min: 1580000.00", "    min: 0"),
         ("    max: 1660000.00", "    max: 1"),
     )
+
+
+def test_rounding_at_half_a_fen(edited: Callable[..., Path]) -> None:
+    path = tiny_contract(edited, "0.05")
     result = run_cli("validate", "--contract", str(path))
     # 45% of 0.05 = 0.0225 → 0.02; 30% → 0.015 → 0.02 (half-up); 25% → 0.0125 → 0.01: 0.05 in all.
     assert result.exit_code == 0, result.stderr
@@ -139,14 +144,7 @@ def test_rounding_at_half_a_fen(edited: Callable[..., Path]) -> None:
 
 
 def test_milestones_that_do_not_round_to_the_total_are_an_error(edited: Callable[..., Path]) -> None:
-    path = edited(
-        ("  total: 2000000.00", "  total: 0.06"),
-        ("      amount: 1660000.00", "      amount: 0.06"),
-        ("      amount: 280000.00", "      amount: 0"),
-        ("      amount: 60000.00", "      amount: 0"),
-        ("    min: 1580000.00", "    min: 0"),
-        ("    max: 1660000.00", "    max: 1"),
-    )
+    path = tiny_contract(edited, "0.06")
     result = run_cli("validate", "--contract", str(path))
     assert result.exit_code == 1
     # 0.027 → 0.03, 0.018 → 0.02, 0.015 → 0.02: the rounded parts overshoot the total by a fen.

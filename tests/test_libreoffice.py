@@ -1,4 +1,4 @@
-"""LibreOffice stands in for Word: every generated document must convert and show Chinese text.
+"""LibreOffice stands in for Word: every kind of generated document must convert and show Chinese text.
 
 CI installs LibreOffice, poppler-utils and a CJK font (scripts/setup.sh); a missing tool fails here
 with the fix named, rather than skipping.
@@ -24,15 +24,19 @@ def _tool(name: str) -> str:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("lo")
-    for command in (("contract", "--year", "2024"), ("contract", "--year", "2025")):
+    data = out / "data"
+    for month in range(1, 11):
+        assert run_cli("sample-data", "--month", f"2024-{month:02d}", "--scale", "0.1", "--out", str(data)).exit_code == 0
+    commands = [("all", "--year", "2024", "--data", str(data)), ("contract", "--year", "2025"),
+                ("diff", "--from", "2024", "--to", "2025")]
+    for command in commands:
         result = run_cli(*command, "--contract", str(CONTRACT), "--out", str(out))
-        assert result.exit_code == 0
+        assert result.exit_code == 0, result.stderr
     docs = sorted(out.glob("*.docx"))
-    profile = out / "profile"
     subprocess.run(
-        [_tool("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+        [_tool("soffice"), f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
          "--outdir", str(out), *map(str, docs)],
-        check=True, capture_output=True, timeout=300,
+        check=True, capture_output=True, timeout=900,
     )
     return {doc.stem: out / f"{doc.stem}.pdf" for doc in docs}
 
@@ -42,20 +46,32 @@ def _pages(pdf: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-@pytest.mark.parametrize(
-    ("stem", "low", "high"),
-    [("contract-2024", 20, 45), ("contract-2025", 20, 45), ("requirements-2024", 4, 15), ("requirements-2025", 4, 15)],
-)
-def test_documents_convert_with_sane_page_counts(pdfs: dict[str, Path], stem: str, low: int, high: int) -> None:
-    assert pdfs[stem].is_file()
-    assert low <= _pages(pdfs[stem]) <= high
+def _text(pdf: Path) -> str:
+    return "".join(subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
 
 
-def test_chinese_text_comes_out_in_a_cjk_font(pdfs: dict[str, Path]) -> None:
-    text = subprocess.run([_tool("pdftotext"), str(pdfs["contract-2024"]), "-"], check=True, capture_output=True, text=True).stdout
-    squeezed = "".join(text.split())
-    assert "海南省12345政务服务便民热线陵水分平台服务外包项目合同" in squeezed
-    assert "人民币玖拾万元整" in squeezed
-    assert "—2—" in squeezed  # page number field rendered between dashes
-    fonts = subprocess.run([_tool("pdffonts"), str(pdfs["contract-2024"])], check=True, capture_output=True, text=True).stdout
+PAGES = {"contract-2024": (20, 45), "contract-2025": (20, 45), "requirements-2024": (4, 15), "requirements-2025": (4, 15),
+         "invoices-2024": (1, 6), "report-2024-05": (5, 20), "assessment-2024": (2, 8), "diff-2024-2025": (20, 46)}
+TEXT = {"contract-2024": "人民币玖拾万元整", "requirements-2024": "用户需求书", "invoices-2024": "付款及开票计划",
+        "report-2024-05": "12345热线月报", "assessment-2024": "履约验收", "diff-2024-2025": "合同对照"}
+
+
+def test_every_kind_of_document_converts(pdfs: dict[str, Path]) -> None:
+    assert set(PAGES) <= set(pdfs)
+    assert len(pdfs) == 6 + 10 + 2  # the year from `gen all`, ten reports, the 2025 pair, the redline
+    for stem, pdf in pdfs.items():
+        low, high = PAGES.get(stem, PAGES["report-2024-05"] if stem.startswith("report") else (1, 60))
+        assert low <= _pages(pdf) <= high, stem
+
+
+@pytest.mark.parametrize("stem", sorted(TEXT))
+def test_chinese_text_comes_out_in_a_cjk_font(pdfs: dict[str, Path], stem: str) -> None:
+    assert TEXT[stem] in _text(pdfs[stem])
+    fonts = subprocess.run([_tool("pdffonts"), str(pdfs[stem])], check=True, capture_output=True, text=True).stdout
     assert "CJK" in fonts
+
+
+def test_contract_page_numbers_render(pdfs: dict[str, Path]) -> None:
+    squeezed = _text(pdfs["contract-2024"])
+    assert "海南省12345政务服务便民热线陵水分平台服务外包项目合同" in squeezed
+    assert "—2—" in squeezed  # the PAGE field between em dashes
