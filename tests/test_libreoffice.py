@@ -58,7 +58,7 @@ TEXT = {"contract-2024": "人民币玖拾万元整", "requirements-2024": "用�
 
 def test_every_kind_of_document_converts(pdfs: dict[str, Path]) -> None:
     assert set(PAGES) <= set(pdfs)
-    assert len(pdfs) == 6 + 10 + 2  # the year from `gen all`, ten reports, the 2025 pair, the redline
+    assert len(pdfs) == 4 + 10 + 2 + 1  # contract, requirements, invoices, assessment; ten reports; 2025 pair; redline
     for stem, pdf in pdfs.items():
         low, high = PAGES.get(stem, PAGES["report-2024-05"] if stem.startswith("report") else (1, 60))
         assert low <= _pages(pdf) <= high, stem
