@@ -22,6 +22,9 @@ fc-cache -f >/dev/null 2>&1 || true
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+# An editable install is not byte-compiled, and PYTHONDONTWRITEBYTECODE may forbid caching at import:
+# compile once here, as a wheel install would, so every `gen` run starts from .pyc files.
+.venv/bin/python -m compileall -q generator
 
 # The main job on the bundled sample data: contracts, the payment schedule, a year of monthly reports.
 .venv/bin/gen validate
