@@ -51,6 +51,14 @@ def test_bad_yaml_is_a_located_error(case: str, tmp_path: Path) -> None:
     assert f"contract.yaml:{where}:" in result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    # A generating command fails the same way and leaves the output folder as it was.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "contract-2024.docx").write_bytes(b"older")
+    result = run_cli("contract", "--year", "2024", "--contract", str(path), "--out", str(out))
+    assert result.exit_code == 1 and message in result.stderr
+    assert [p.name for p in out.iterdir()] == ["contract-2024.docx"]
+    assert (out / "contract-2024.docx").read_bytes() == b"older"
 
 
 def test_alias_bomb_fails_fast() -> None:

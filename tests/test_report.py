@@ -209,3 +209,37 @@ def test_sample_data_is_deterministic(tmp_path: Path) -> None:
     assert a == b and a != c
     calls = rows(tmp_path / "a" / "2024-02" / "calls.csv")
     assert 700 <= len(calls) <= 1000  # 90,000 a year × 0.1, February's seasonal share
+
+
+def test_a_machine_without_a_cjk_font_gets_the_fix_named(data_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+
+    from generator import charts
+
+    charts._pyplot.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [f for f in font_manager.fontManager.ttflist
+                                                             if f.name not in charts.CJK_FAMILIES])
+    try:
+        out = tmp_path / "out"
+        result = run_cli("report", "--month", MONTH, "--data", str(data_dir), "--contract", str(CONTRACT), "--out", str(out))
+        assert result.exit_code == 1
+        assert "没有可用的中文字体" in result.stderr and "fonts-noto-cjk" in result.stderr
+        assert not out.exists()
+    finally:
+        monkeypatch.undo()
+        charts._pyplot.cache_clear()
+
+
+def test_breakdowns_match_an_independent_count(report: dict[str, Path], data_dir: Path) -> None:
+    from collections import Counter
+
+    tickets = rows(data_dir / MONTH / "tickets.csv")
+    data = json.loads(report["json"].read_text("utf-8"))["counts"]
+    assert data["by_type"] == dict(Counter(t["诉求类型"] for t in tickets))
+    assert data["by_town"] == dict(Counter(t["所属乡镇"] for t in tickets))
+    assert data["by_category"] == dict(Counter(t["诉求分类"] for t in tickets))
+    units = Counter(t["承办单位"] for t in tickets)
+    assert {name: unit["tickets"] for name, unit in data["by_unit"].items()} == dict(units)
+    calls = rows(data_dir / MONTH / "calls.csv")
+    assert data["daily_calls"] == dict(sorted(Counter(c["来电时间"][:10] for c in calls).items()))
