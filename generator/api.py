@@ -13,8 +13,7 @@ from pathlib import Path
 from .contract_doc import build_contract, build_requirements
 from .errors import GenError, InputError, Problem
 from .jobs import Job, run, split_problems
-from .model import Contract
-from .model import build_model as typed_model
+from .model import Contract, build_model
 from .output import write_batch
 from .pdf import soffice, to_pdf
 from .provenance import GENERATOR, digest, read_properties
@@ -27,9 +26,8 @@ from .source import Document, load_bytes, load_file
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome of validating a contract: errors, warnings and a one-line summary."""
+    """The outcome of validating a contract (errors raise): its warnings and a one-line summary."""
 
-    errors: list[Problem]
     warnings: list[Problem]
     summary: str
 
@@ -43,7 +41,7 @@ def _checked(document: Document) -> Contract:
     problems = schema_problems(document, "contract.schema.json")
     if problems:
         raise InputError(problems)
-    contract = typed_model(document)
+    contract = build_model(document)
     problems = check_rules(contract)
     if problems:
         raise InputError(problems)
@@ -66,7 +64,7 @@ def validate(path: Path, strict: bool = False) -> Report:
         raise InputError(set(errors))
     years = "、".join(str(y) for y in sorted(contract.years))
     summary = f"{path.name} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
-    return Report([], sorted(set(warnings)), summary)
+    return Report(sorted(set(warnings)), summary)
 
 
 def generate(job: Job, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:

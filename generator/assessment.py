@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import InputError, Problem
 from .ingest import load_month
@@ -23,6 +23,8 @@ from .source import load_bytes
 @dataclass(frozen=True)
 class Assessment:
     """The year's assessment: what it covers, the score card, the verdict and the payments it implies."""
+
+    json_properties: ClassVar[tuple[str, ...]] = ("partial",)
 
     year: int
     months: tuple[str, ...]

@@ -47,8 +47,3 @@ class UsageError(GenError):
 
 class EnvironmentProblem(GenError):
     """Something outside the inputs is missing (a font, LibreOffice); the message names the fix."""
-
-
-def location_error(file: str, message: str, line: int = 1, column: int = 1, path: str = "") -> InputError:
-    """Shorthand for an InputError holding a single problem."""
-    return InputError([Problem(file, line, column, path, message)])

@@ -13,11 +13,8 @@ from typing import Any
 def jsonable(value: Any) -> Any:
     """Dataclasses, mappings and sequences to JSON types; Decimal as text (no binary floats), dates ISO."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in ("pending",):
-            if hasattr(type(value), name):
-                data[name] = getattr(value, name)
-        return data
+        names = [f.name for f in dataclasses.fields(value)] + list(getattr(type(value), "json_properties", ()))
+        return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, date):

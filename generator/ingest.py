@@ -394,8 +394,3 @@ def _with_note(bad: list[BadRow], note: str) -> InputError:
     error = InputError([_as_problem(b) for b in bad])
     error.args = (str(error) + note,)
     return error
-
-
-def month_extra_document(data_dir: Path, month: str) -> Document:
-    """month.yaml of one month as a located document (for rule checks that need line numbers)."""
-    return load_file(data_dir / month / "month.yaml", f"{month}/month.yaml")

@@ -83,7 +83,7 @@ def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ResolvedYe
     return resolved, warnings
 
 
-def build_model(contract: Contract, resolved: ResolvedYear, builder: Builder) -> DocumentModel:
+def document_model(contract: Contract, resolved: ResolvedYear, builder: Builder) -> DocumentModel:
     """Run one document builder; template problems become an InputError."""
     model, problems = builder(contract, resolved)
     if problems:
@@ -127,14 +127,14 @@ def _docx(model: DocumentModel) -> bytes:
 
 def _contract(job: Job, contract: Contract) -> Output:
     resolved, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    files = {f"contract-{job.year}.docx": _docx(build_model(contract, resolved, build_contract))}
-    files[f"requirements-{job.year}.docx"] = _docx(build_model(contract, resolved, build_requirements))
+    files = {f"contract-{job.year}.docx": _docx(document_model(contract, resolved, build_contract))}
+    files[f"requirements-{job.year}.docx"] = _docx(document_model(contract, resolved, build_requirements))
     return Output(files, warnings)
 
 
 def _requirements(job: Job, contract: Contract) -> Output:
     resolved, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    return Output({f"requirements-{job.year}.docx": _docx(build_model(contract, resolved, build_requirements))}, warnings)
+    return Output({f"requirements-{job.year}.docx": _docx(document_model(contract, resolved, build_requirements))}, warnings)
 
 
 def _invoices(job: Job, contract: Contract) -> Output:
@@ -200,8 +200,8 @@ def _diff(job: Job, contract: Contract) -> Output:
     from .redline import build_redline
 
     before, after = resolve_year(contract, job.from_year), resolve_year(contract, job.to_year)  # type: ignore[arg-type]
-    old = build_model(contract, before, build_contract)
-    new = build_model(contract, after, build_contract)
+    old = document_model(contract, before, build_contract)
+    new = document_model(contract, after, build_contract)
     model = build_redline(contract, before, after, old, new)
     return Output({f"diff-{job.from_year}-{job.to_year}.docx": _docx(model)})
 

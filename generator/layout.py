@@ -43,11 +43,6 @@ class Layout:
     footer_dash: str
     styles: Mapping[str, Style]
 
-    @property
-    def text_width_mm(self) -> float:
-        """Width of the type area."""
-        return self.page["width_mm"] - self.page["left_mm"] - self.page["right_mm"]
-
 
 def _floats(raw: Mapping[str, object]) -> dict[str, object]:
     return {k: float(v) if isinstance(v, Decimal | int) and not isinstance(v, bool) else v for k, v in raw.items()}

@@ -123,11 +123,18 @@ def _counts(contract: Contract, data: MonthData) -> Counts:
     return hit[1]
 
 
-def _optional(contract: Contract, data_dir: Path, month: str) -> tuple[Counts | None, Mapping[str, Any] | None]:
-    if not (data_dir / month).is_dir():
-        return None, None
-    data = load_month(data_dir, month, skip_bad_rows=True)
-    return _counts(contract, data), data.extra
+def _earlier_months(contract: Contract, data_dir: Path, month: str) -> dict[str, tuple[Counts, Mapping[str, Any]]]:
+    """Counts and month.yaml of each of the twelve months before ``month`` that has a data folder.
+
+    Neighbouring months are read leniently (bad rows skipped): only the reported month's own rows
+    decide whether the report can be written.
+    """
+    window = {}
+    for m in (shift(month, -k) for k in range(12, 0, -1)):
+        if (data_dir / m).is_dir():
+            data = load_month(data_dir, m, skip_bad_rows=True)
+            window[m] = (_counts(contract, data), data.extra)
+    return window
 
 
 def _hot_topics(counts: Counts, tickets: Sequence[Ticket], how_many: int) -> tuple[HotTopic, ...]:
@@ -182,27 +189,18 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
     data = load_month(data_dir, month, skip_bad_rows)
     counts = _counts(contract, data)
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
-    previous, _ = _optional(contract, data_dir, previous_month)
-    last_year, _ = _optional(contract, data_dir, last_year_month)
+    earlier = _earlier_months(contract, data_dir, month)
+    previous = earlier[previous_month][0] if previous_month in earlier else None
+    last_year = earlier[last_year_month][0] if last_year_month in earlier else None
     resolved = resolve_year(contract, year)
-    months = service_months(resolved.term_start, contract.duration_months)
-    ytd_months = [m for m in months if m <= month and (m == month or (data_dir / m).is_dir())]
+    ytd_months = [m for m in service_months(resolved.term_start, contract.duration_months)
+                  if m == month or (m < month and m in earlier)]
     ytd_counts, extras = counts, [data.extra]
-    trend: list[tuple[str, int, Decimal | None]] = []
-    earlier: dict[str, tuple[Counts, Mapping[str, Any]]] = {}
-    for m in (shift(month, -k) for k in range(11, 0, -1)):
-        c, extra = (previous, None) if m == previous_month and previous else _optional(contract, data_dir, m)
-        if c is None:
-            continue
-        if extra is None:
-            extra = load_month(data_dir, m, skip_bad_rows=True).extra
-        earlier[m] = (c, extra)
-        trend.append((m, c.calls, c.rates()["接通率"]))
+    for m in ytd_months[:-1]:
+        ytd_counts = ytd_counts + earlier[m][0]
+        extras.append(earlier[m][1])
+    trend = [(m, c.calls, c.rates()["接通率"]) for m, (c, _) in earlier.items() if m != last_year_month]
     trend.append((month, counts.calls, counts.rates()["接通率"]))
-    for m in ytd_months:
-        if m != month:
-            ytd_counts = ytd_counts + earlier[m][0]
-            extras.append(earlier[m][1])
     ranks = {m: int(e["全省排名"]) for m, (_, e) in earlier.items()}
     ranks[month] = int(data.extra["全省排名"])
     card = score(contract, scoring_inputs(contract, counts, [data.extra]))

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 from .dates import add_months
 from .model import Contract, Milestone, Tier
@@ -55,6 +56,8 @@ class LateFee:
 @dataclass(frozen=True)
 class Row:
     """One milestone of the schedule."""
+
+    json_properties: ClassVar[tuple[str, ...]] = ("pending",)
 
     id: str
     number: int
@@ -160,7 +163,7 @@ def _row(contract: Contract, resolved: ResolvedYear, milestone: Milestone, ranks
 
 
 def late_fees(
-    contract: Contract, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None
+    contract: Contract, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None, cap: Decimal
 ) -> tuple[list[LateFee], Decimal, bool, Decimal | None]:
     """Article 八.1: daily rate on each amount paid late; all fees together capped at a share of the total.
 
@@ -191,7 +194,6 @@ def late_fees(
                 outstanding += max(unpaid, Decimal(0))
     else:
         outstanding = None
-    cap = round_fen(contract.total * to_decimal(fee_rules["cap_rate"]))
     raw = sum((f.fee for f in fees), Decimal("0.00"))
     return fees, min(raw, cap), raw > cap, outstanding
 
@@ -207,8 +209,8 @@ def build_schedule(
     rows = tuple(_row(contract, resolved, m, ranks) for m in contract.milestones)
     best_total = sum((row.best.amount for row in rows), Decimal("0.00"))
     given = None if any(row.pending for row in rows) else sum((row.chosen.amount for row in rows if row.chosen), Decimal("0.00"))
-    fees, fee_total, capped, outstanding = late_fees(contract, rows, payments, as_of)
     cap = round_fen(contract.total * to_decimal(contract.data["payment"]["late_fee"]["cap_rate"]))
+    fees, fee_total, capped, outstanding = late_fees(contract, rows, payments, as_of, cap)
     return Schedule(
         year=resolved.year,
         contract_number=resolved.contract_number,

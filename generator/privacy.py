@@ -26,11 +26,6 @@ _NAME_AFTER = re.compile(
 )
 
 
-def mask_phone(number: str) -> str:
-    """138****5678."""
-    return _MOBILE.sub(r"\1****\2", number)
-
-
 def _surname(name: str) -> str:
     return name[0] + "*" * (len(name) - 1) if name else name
 

@@ -160,14 +160,13 @@ def _years(contract: Contract) -> Iterator[Problem]:
             yield doc.problem((*here, "signed_on"), (
                 f"签订日期 {signed} 早于或等于上一年度服务期的最后一天 {previous_end}，服务期重叠"))
         previous_end = term_end(signed, contract.duration_months)
-        for key in ("assessment",):
-            assessment = spec.assessment
-            if assessment and assessment.score is not None:
-                passing = assessment.score >= contract.renewal.min_score and not assessment.breaches
-                if assessment.passed != passing:
-                    yield doc.problem((*here, key, "passed"), (
-                        f"考核结果与得分不一致：得分 {assessment.score}，违约 {len(assessment.breaches)} 项，"
-                        f"按续签最低分 {contract.renewal.min_score} 应为 {'合格' if passing else '不合格'}"))
+        assessment = spec.assessment
+        if assessment and assessment.score is not None:
+            passing = assessment.score >= contract.renewal.min_score and not assessment.breaches
+            if assessment.passed != passing:
+                yield doc.problem((*here, "assessment", "passed"), (
+                    f"考核结果与得分不一致：得分 {assessment.score}，违约 {len(assessment.breaches)} 项，"
+                    f"按续签最低分 {contract.renewal.min_score} 应为 {'合格' if passing else '不合格'}"))
 
 
 def _appendices(contract: Contract) -> Iterator[Problem]:

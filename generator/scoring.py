@@ -37,11 +37,6 @@ class ScoreCard:
     items: tuple[ItemScore, ...]
     total: Decimal
 
-    def by_name(self) -> dict[str, ItemScore]:
-        """Items keyed by indicator name."""
-        return {item.name: item for item in self.items}
-
-
 def _fmt(value: Decimal) -> str:
     return f"{value.quantize(CENT, rounding=ROUND_HALF_UP)}"
 
