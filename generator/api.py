@@ -18,7 +18,7 @@ from .output import write_batch
 from .pdf import soffice, to_pdf
 from .provenance import GENERATOR, digest, read_properties
 from .resolve import renewal_problems, resolve_year
-from .resources import ROOT
+from .resources import TEMPLATES
 from .rules import check_rules
 from .schema_check import schema_problems
 from .source import Document, load_bytes, load_file
@@ -170,7 +170,7 @@ class Verdict:
 
 
 def _source_path(label: str) -> Path:
-    return ROOT / label[2:] if label.startswith("@/") else Path(label)
+    return TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else Path(label)
 
 
 def verify(document: Path) -> Verdict:

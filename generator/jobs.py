@@ -22,7 +22,7 @@ from .model import Contract
 from .packaging import normalise_zip
 from .provenance import custom_xml, properties, source_hashes
 from .resolve import ResolvedYear, renewal_problems, resolve_year
-from .resources import ROOT, TEMPLATES
+from .resources import TEMPLATES
 
 # The modules of the other document kinds are imported inside their runners: `gen contract` is run
 # often and interactively, and should not pay for the report's and assessment's imports.
@@ -104,10 +104,9 @@ def _month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:
 
 
 def _label(path: Path) -> str:
-    try:
-        return "@/" + str(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(TEMPLATES) else str(path)
-    except OSError:
-        return str(path)
+    """Sources the tool ships are named relative to its templates folder, so they verify on any install."""
+    resolved = path.resolve()
+    return f"@templates/{resolved.relative_to(TEMPLATES)}" if resolved.is_relative_to(TEMPLATES) else str(path)
 
 
 def run(job: Job, contract: Contract) -> Output:
