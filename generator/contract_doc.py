@@ -68,8 +68,11 @@ class _Builder:
                 text = self.text(override, ("years", str(self.year.year), "overrides", item["id"]))
             else:
                 text = self.text(item["text"], (*here, "text"))
-            yield Paragraph(label(index + 1) + text, "heading2" if heading else "body")
-            yield from self.blocks(item.get("body", []), (*here, "body"))
+            body = item.get("body", [])
+            # A sentence that introduces a table stays on the table's page.
+            leads_table = bool(body) and isinstance(body[0], dict) and "table" in body[0]
+            yield Paragraph(label(index + 1) + text, "heading2" if heading else "body", keep_with_next=leads_table)
+            yield from self.blocks(body, (*here, "body"))
 
     def generated(self, name: str) -> Iterator[Block]:
         if name == "bank_account":
@@ -101,7 +104,7 @@ class _Builder:
                 Cell.of(yuan(subtotal), style="table_right"),
             ))
         rows.append((Cell.of("合计：", span=6, style="table_header"), Cell.of(yuan(fees["total"]), style="table_right")))
-        return Table(tuple(rows), (12, 24, 56, 12, 12, 20, 20))
+        return Table(tuple(rows), (9, 22, 51, 10, 10, 27, 27)).small()
 
     def scoring_table(self) -> Table:
         scoring = self.data["scoring"]

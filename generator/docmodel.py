@@ -21,6 +21,7 @@ class Paragraph:
     style: str = "body"
     segments: tuple[Segment, ...] = ()
     change: str = ""
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)

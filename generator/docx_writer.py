@@ -110,10 +110,15 @@ def _run(parent: Any, text: str, deleted: bool = False) -> None:
 def _paragraph(block: Paragraph, style_id: str, marks: _Revisions) -> Any:
     """A paragraph, with tracked insertions and deletions where the block carries them."""
     if not block.segments and not block.change:
-        return _p(style_id, block.text)
+        p = _p(style_id, block.text)
+        if block.keep_with_next:
+            _el("keepNext", p[0])
+        return p
     p = _el("p")
     ppr = _el("pPr", p)
     _el("pStyle", ppr, val=style_id)
+    if block.keep_with_next:
+        _el("keepNext", ppr)
     if block.change:
         # The paragraph mark itself is inserted or deleted, so accepting or rejecting removes the paragraph.
         marks.mark(block.change, _el("rPr", ppr))
@@ -256,8 +261,10 @@ def _table(table: Table, ids: dict[str, str], marks: _Revisions) -> Any:
     pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
     for r, row in enumerate(table.rows):
         tr = _el("tr", tbl)
+        tr_pr = _el("trPr", tr)
+        _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
         if r < table.header_rows:
-            _el("tblHeader", _el("trPr", tr))
+            _el("tblHeader", tr_pr)
         column, specs = 0, iter(row)
         while column < len(table.widths_mm):
             if pending.get(column, 0) > 0:
