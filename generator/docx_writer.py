@@ -27,8 +27,8 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 AUTHOR = "hotline-contract-gen"
 
 
-def render_docx(model: DocumentModel, layout: Layout) -> bytes:
-    """The document as .docx bytes (not yet normalised for byte-identical output; see packaging)."""
+def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
+    """The document's package parts by zip name (zipped deterministically by packaging)."""
     doc = new_document()
     _defaults(doc, layout)
     styles = doc.styles.element
@@ -50,9 +50,39 @@ def render_docx(model: DocumentModel, layout: Layout) -> bytes:
         elif isinstance(block, Image):
             _image(doc, block, ids)
     _properties(doc, model, layout)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return _parts(doc)
+
+
+_IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
+_CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def _parts(doc: Document) -> dict[str, bytes]:
+    """Every part of the package by zip name, serialised once (python-docx's own save zips them, and
+    packaging would only unzip them again)."""
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    types = etree.Element(f"{{{_CONTENT_TYPES_NS}}}Types", nsmap={None: _CONTENT_TYPES_NS})
+    defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+    overrides = {}
+    out: dict[str, bytes] = {"_rels/.rels": package.rels.xml}
+    for part in parts:
+        name = str(part.partname)
+        if _IMAGE_TYPES.get(part.partname.ext.lower()) == part.content_type:
+            defaults[part.partname.ext.lower()] = part.content_type
+        else:
+            overrides[name] = part.content_type
+        out[name.lstrip("/")] = part.blob
+        if len(part.rels):
+            out[part.partname.rels_uri.lstrip("/")] = part.rels.xml
+    for extension, content_type in sorted(defaults.items()):
+        etree.SubElement(types, f"{{{_CONTENT_TYPES_NS}}}Default", Extension=extension, ContentType=content_type)
+    for name, content_type in sorted(overrides.items()):
+        etree.SubElement(types, f"{{{_CONTENT_TYPES_NS}}}Override", PartName=name, ContentType=content_type)
+    out["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
 
 
 # -- raw WordprocessingML helpers (python-docx's element API is too slow for whole documents) --

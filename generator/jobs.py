@@ -19,7 +19,7 @@ from .docx_writer import render_docx
 from .errors import InputError, Problem
 from .layout import load_layout
 from .model import Contract
-from .packaging import normalise_zip
+from .packaging import package
 from .provenance import custom_xml, properties, source_hashes
 from .resolve import ResolvedYear, renewal_problems, resolve_year
 from .resources import TEMPLATES
@@ -58,7 +58,7 @@ class Job:
 class Output:
     """What a job produced: file name → bytes, warnings, and the source files it read."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)  # .docx as parts until `run` packages them
     warnings: list[Problem] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
 
@@ -115,12 +115,13 @@ def run(job: Job, contract: Contract) -> Output:
     output.sources = [Path(job.contract), *_template_sources(), *output.sources]
     hashes = {_label(Path(p)): d for p, d in source_hashes(output.sources).items()}
     custom = custom_xml(properties(job.describe(), hashes))
-    output.files = {name: normalise_zip(data, custom) if name.endswith(".docx") else data
+    output.files = {name: package(data, custom) if isinstance(data, dict) else data
                     for name, data in output.files.items()}
     return output
 
 
-def _docx(model: DocumentModel) -> bytes:
+def _docx(model: DocumentModel) -> dict[str, bytes]:
+    """The document's parts; `run` zips them with the provenance properties."""
     return render_docx(model, load_layout())
 
 
