@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .contract_doc import build_contract, build_requirements
 from .errors import GenError, InputError, Problem
-from .jobs import Job, run, split_problems
+from .jobs import Job, Output, run, split_problems
 from .model import Contract, build_model
 from .output import write_batch
 from .pdf import soffice, to_pdf
@@ -67,14 +67,20 @@ def validate(path: Path, strict: bool = False) -> Report:
     return Report(sorted(set(warnings)), summary)
 
 
-def generate(job: Job, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
-    """Run one job and write its files (and PDF copies) into ``out_dir`` as one batch."""
+def _produce(job: Job, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
     if pdf:
         soffice()  # fail before any work when LibreOffice is missing
-    output = run(job, load_contract(Path(job.contract)))
+    contract = load_contract(Path(job.contract))
+    output = run(job, contract)
     files = dict(output.files)
     if pdf:
         files.update(to_pdf(output.files))
+    return contract, output, files
+
+
+def generate(job: Job, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Run one job and write its files (and PDF copies) into ``out_dir`` as one batch."""
+    _, output, files = _produce(job, pdf)
     return write_batch(out_dir, files), output.warnings
 
 
@@ -91,18 +97,23 @@ def generate_requirements(path: Path, year: int, out_dir: Path, strict: bool = F
 def generate_assessment(
     job: Job, out_dir: Path, record_result: bool = False, pdf: bool = False
 ) -> tuple[list[Path], list[Problem]]:
-    """Write the year's assessment; with ``record_result``, also store it in contract.yaml (validated first)."""
-    path = Path(job.contract)
-    written, warnings = generate(job, out_dir, pdf)
-    if record_result:
-        from .assessment import assess, record
+    """Write the year's assessment; with ``record_result``, also store it in contract.yaml.
 
-        contract = load_contract(path)
-        result = assess(contract, job.year, Path(job.data or "data"), job.partial)  # type: ignore[arg-type]
-        updated = record(path, contract, result)
+    The updated contract.yaml is built and validated before anything is written, so a record that
+    would not validate leaves both the output folder and the contract untouched.
+    """
+    path = Path(job.contract)
+    contract, output, files = _produce(job, pdf)
+    updated = None
+    if record_result:
+        from .assessment import record
+
+        updated = record(path, contract, output.result)
         _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+    written = write_batch(out_dir, files)
+    if updated is not None:
         written += write_batch(path.parent, {path.name: updated})
-    return written, warnings
+    return written, output.warnings
 
 
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
@@ -118,6 +129,7 @@ class Plan:
 
     jobs: list[Job]
     skipped: list[str]
+    contract: Contract
 
 
 def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Plan:
@@ -138,7 +150,7 @@ def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Pla
         skipped.append(f"年度考核：缺少 {'、'.join(missing)} 的数据（可单独运行 gen assess --partial）")
     else:
         jobs.append(Job("assessment", year=year, data=str(data_dir), **common))
-    return Plan(jobs, skipped)
+    return Plan(jobs, skipped, contract)
 
 
 def generate_all(
@@ -147,7 +159,7 @@ def generate_all(
     """Run every planned job in memory, then write everything as one all-or-nothing batch."""
     if pdf:
         soffice()
-    contract = load_contract(Path(plan.jobs[0].contract))
+    contract = plan.contract
     files: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for job in plan.jobs:

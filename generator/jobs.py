@@ -56,11 +56,12 @@ class Job:
 
 @dataclass
 class Output:
-    """What a job produced: file name → bytes, warnings, and the source files it read."""
+    """What a job produced: file name → bytes, warnings, the source files it read, and what it computed."""
 
     files: dict[str, Any] = field(default_factory=dict)  # .docx as parts until `run` packages them
     warnings: list[Problem] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
+    result: Any = None
 
 
 def split_problems(found: Iterable[Problem], strict: bool) -> tuple[list[Problem], list[Problem]]:
@@ -193,7 +194,7 @@ def _assessment(job: Job, contract: Contract) -> Output:
         f"assessment-{job.year}.docx": _docx(build_assessment(contract, result)),
         f"assessment-{job.year}.json": to_json(result),
     }
-    return Output(files, warnings, _month_sources(data_dir, result.months))
+    return Output(files, warnings, _month_sources(data_dir, result.months), result)
 
 
 def _diff(job: Job, contract: Contract) -> Output:
