@@ -10,7 +10,7 @@ from .chinese import cn_date
 from .docmodel import Block, Cell, DocumentModel, Paragraph, Table
 from .metrics import percent
 from .model import Contract
-from .money import cny
+from .money import cny, pct
 
 
 def _inputs(result: Assessment) -> Table:
@@ -78,7 +78,7 @@ def build_assessment(contract: Contract, result: Assessment) -> DocumentModel:
         else:
             blocks.append(Paragraph(
                 f"第{row.number}笔（{row.basis}）：平均排名第{row.average.quantize(Decimal('0.01'))}名，"
-                f"第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付{row.chosen.percent.normalize():f}%，即{cny(row.chosen.amount)}。"))
+                f"第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付{pct(row.chosen.percent)}，即{cny(row.chosen.amount)}。"))
     resolved_end = result.schedule.term_end
     blocks.append(Paragraph(f"（服务期限至{cn_date(resolved_end)}。）", "plain"))
     return DocumentModel(

@@ -9,14 +9,10 @@ from decimal import Decimal
 from .chinese import cn_date
 from .docmodel import Block, Cell, DocumentModel, Paragraph, Table
 from .model import Contract
-from .money import capital, cny
+from .money import capital, cny, pct
 from .payment import FRACTIONAL_RULES, Row, Schedule, TierOption
 
 PENDING = "待定"
-
-
-def _pct(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
 
 
 def _money(contract: Contract, amount: Decimal) -> tuple[str, str]:
@@ -52,7 +48,7 @@ def _schedule_table(contract: Contract, schedule: Schedule) -> Table:
         if row.chosen is None:
             percent, figures, words = PENDING, PENDING, f"{PENDING}（见下文各档金额）"
         else:
-            percent = _pct(row.chosen.percent)
+            percent = pct(row.chosen.percent)
             figures, words = _money(contract, row.chosen.amount)
         rows.append((
             Cell.of(str(row.number), style="table_center"), Cell.of(row.basis),
@@ -70,7 +66,7 @@ def _tier_table(contract: Contract, options: tuple[TierOption, ...], chosen: Tie
         mark = "✓" if option == chosen else ""
         rows.append((
             Cell.of(f"第{option.rank_min}-{option.rank_max}名", style="table_center"),
-            Cell.of(_pct(option.percent), style="table_center"), Cell.of(figures, style="table_right"),
+            Cell.of(pct(option.percent), style="table_center"), Cell.of(figures, style="table_right"),
             Cell.of(words), Cell.of(mark, style="table_center"),
         ))
     return Table(tuple(rows), (30, 16, 30, 64, 16)).small()
@@ -90,7 +86,7 @@ def _ranked(contract: Contract, row: Row) -> Iterator[Block]:
         figures, words = _money(contract, row.chosen.amount)
         yield Paragraph(
             f"平均排名：{row.average.quantize(Decimal('0.01'))}（{len(row.ranks)}个月名次之和÷{len(row.ranks)}），"
-            f"落入第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付合同总金额的{_pct(row.chosen.percent)}，"
+            f"落入第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付合同总金额的{pct(row.chosen.percent)}，"
             f"即{figures}（{words}）。"
         )
     yield _tier_table(contract, row.options, row.chosen)
@@ -101,7 +97,7 @@ def _late(contract: Contract, schedule: Schedule) -> Iterator[Block]:
     yield Paragraph("四、逾期付款违约金", "heading1")
     yield Paragraph(
         f"依据第八条1：甲方逾期付费的，每逾期一日按所欠金额的{Decimal(rules['daily_rate']) * 1000:f}‰计付违约金，"
-        f"逾期违约金合计不超过合同总金额的{_pct(Decimal(rules['cap_rate']) * 100)}，即{cny(schedule.late_fee_cap)}。"
+        f"逾期违约金合计不超过合同总金额的{pct(Decimal(rules['cap_rate']) * 100)}，即{cny(schedule.late_fee_cap)}。"
     )
     if schedule.late_fees:
         header = tuple(Cell.of(t, style="table_header") for t in ("付款节点", "付款日期", "所涉金额", "逾期天数", "违约金"))

@@ -39,6 +39,11 @@ def yuan(value: object) -> str:
     return f"{round_fen(value):f}"
 
 
+def pct(value: object) -> str:
+    """A percentage number as the contract writes it: 45 → ``45%``, 12.5 → ``12.5%``."""
+    return f"{to_decimal(value).normalize():f}%"
+
+
 def cny(value: object) -> str:
     """Figures with thousands separators and the yuan sign: ``¥900,000.00``."""
     return f"¥{round_fen(value):,.2f}"

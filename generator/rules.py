@@ -10,7 +10,7 @@ from typing import Any
 from .dates import term_end
 from .errors import Problem
 from .model import Contract
-from .money import cny, round_fen, to_decimal
+from .money import cny, pct, round_fen, to_decimal
 from .resolve import signing_date
 
 REQUIRED_APPENDICES = ("scoring", "requirements")
@@ -76,7 +76,7 @@ def _milestones(contract: Contract) -> Iterator[Problem]:
     best_sum = sum((m.tiers[0].percent for m in contract.milestones), Decimal(0))
     if best_sum != 100:
         yield doc.problem(("payment", "milestones"), (
-            f"各付款节点最好档位的比例合计为 {best_sum.normalize():f}%，应为 100%"))
+            f"各付款节点最好档位的比例合计为 {pct(best_sum)}，应为 100%"))
         return
     # Each milestone is rounded to the fen on its own, so the parts can miss the total by a fen.
     paid = sum((m.tiers[0].amount(contract.total) for m in contract.milestones), Decimal(0))

@@ -9,7 +9,7 @@ from typing import Any
 
 from .metrics import percent
 from .model import Contract
-from .money import to_decimal
+from .money import pct, to_decimal
 
 CENT = Decimal("0.01")
 
@@ -56,7 +56,7 @@ def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inp
     target = to_decimal(indicator["target"]) if "target" in indicator else None
     category = next(c["name"] for c in contract.data["scoring"]["categories"] if c["id"] == indicator["category"])
     base = {"number": index + 1, "name": indicator["name"], "category": category, "kind": kind,
-            "target": f"{target.normalize():f}%" if target is not None else "—", "points_max": points}
+            "target": pct(target) if target is not None else "—", "points_max": points}
     if kind == "linear_rate":
         return ItemScore(**base, **_linear(contract, rule, value, points, target))  # type: ignore[arg-type]
     if kind == "rate_times_points":
@@ -104,7 +104,7 @@ def _linear(contract: Contract, rule: Mapping[str, Any], value: Any, points: Dec
     clamp = ""
     if got != raw:
         clamp = f"，按分数栏限制为 {_fmt(got)} 分"
-    trace = (f"{percent(to_decimal(value))} {word}指标值 {target.normalize():f}% {_fmt(abs(delta))} 个百分点，"
+    trace = (f"{percent(to_decimal(value))} {word}指标值 {pct(target)} {_fmt(abs(delta))} 个百分点，"
              f"{'加' if delta >= 0 else '扣'} {_fmt(abs(delta) * to_decimal(rule['per_point']))} 分，得 {_fmt(raw)} 分{clamp}")
     return {"actual": percent(to_decimal(value)), "points": got.quantize(CENT, ROUND_HALF_UP), "trace": trace,
             "below_target": actual < target}

@@ -74,15 +74,9 @@ def _bounded_range(*args: int) -> range:
     return result
 
 
-def _pct(value: object) -> str:
-    """45 → 45%, 12.5 → 12.5%."""
-    number = money.to_decimal(value)
-    return f"{number.normalize():f}%"
-
-
 def _rate_pct(value: object) -> str:
     """0.02 → 2%."""
-    return _pct(money.to_decimal(value) * 100)
+    return money.pct(money.to_decimal(value) * 100)
 
 
 def _permille(value: object) -> str:
@@ -104,7 +98,7 @@ def make_filters(write_optional_zero: bool) -> dict[str, Callable[..., str]]:
         "yuan": money.yuan,
         "cny": money.cny,
         "capital": lambda value: money.capital(value, write_optional_zero),
-        "pct": _pct,
+        "pct": money.pct,
         "rate_pct": _rate_pct,
         "permille": _permille,
         "wan": _wan,
