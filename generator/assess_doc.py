@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from .assessment import Assessment
 from .chinese import cn_date
 from .docmodel import Block, Cell, DocumentModel, Paragraph, Table
 from .metrics import percent
 from .model import Contract
-from .money import cny, pct
+from .money import cny, pct, two_places
 
 
 def _inputs(result: Assessment) -> Table:
@@ -25,7 +24,7 @@ def _inputs(result: Assessment) -> Table:
         if isinstance(value, dict):
             rows.append((key, "，".join(f"{k}{v}" for k, v in value.items())))
         elif key not in ("接通率", "咨询类即时答复率", "按时回访率", "满意率"):
-            shown = percent(value) if key == "抽检达标率" else f"{value.quantize(Decimal('0.01'))}"
+            shown = percent(value) if key == "抽检达标率" else two_places(value)
             rows.append((f"{key}（{'各月平均' if key in ('抽检达标率', '全省排名') else '各月合计'}）", shown))
     header = (Cell.of("数据项", style="table_header"), Cell.of("考核期合计", style="table_header"))
     return Table((header, *((Cell.of(a), Cell.of(b)) for a, b in rows)), (80, 76)).small()
@@ -77,7 +76,7 @@ def build_assessment(contract: Contract, result: Assessment) -> DocumentModel:
             blocks.append(Paragraph(f"第{row.number}笔（{row.basis}）：缺少{'、'.join(row.missing_months)}的排名，档位待定。"))
         else:
             blocks.append(Paragraph(
-                f"第{row.number}笔（{row.basis}）：平均排名第{row.average.quantize(Decimal('0.01'))}名，"
+                f"第{row.number}笔（{row.basis}）：平均排名第{two_places(row.average)}名，"
                 f"第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付{pct(row.chosen.percent)}，即{cny(row.chosen.amount)}。"))
     resolved_end = result.schedule.term_end
     blocks.append(Paragraph(f"（服务期限至{cn_date(resolved_end)}。）", "plain"))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .chinese import cn_date
 from .docmodel import Block, Cell, DocumentModel, Paragraph, Table
 from .model import Contract
-from .money import capital, cny, pct
+from .money import capital, cny, pct, two_places
 from .payment import FRACTIONAL_RULES, Row, Schedule, TierOption
 
 PENDING = "待定"
@@ -85,7 +85,7 @@ def _ranked(contract: Contract, row: Row) -> Iterator[Block]:
     else:
         figures, words = _money(contract, row.chosen.amount)
         yield Paragraph(
-            f"平均排名：{row.average.quantize(Decimal('0.01'))}（{len(row.ranks)}个月名次之和÷{len(row.ranks)}），"
+            f"平均排名：{two_places(row.average)}（{len(row.ranks)}个月名次之和÷{len(row.ranks)}），"
             f"落入第{row.chosen.rank_min}-{row.chosen.rank_max}名档，支付合同总金额的{pct(row.chosen.percent)}，"
             f"即{figures}（{words}）。"
         )

@@ -39,6 +39,11 @@ def yuan(value: object) -> str:
     return f"{round_fen(value):f}"
 
 
+def two_places(value: object) -> str:
+    """Any figure shown with two decimals, rounded half-up like money (5.125 → ``5.13``)."""
+    return f"{round_fen(value):f}"
+
+
 def pct(value: object) -> str:
     """A percentage number as the contract writes it: 45 → ``45%``, 12.5 → ``12.5%``."""
     return f"{to_decimal(value).normalize():f}%"

@@ -14,7 +14,7 @@ from .errors import UsageError
 from .ingest import BadRow, MonthData, Ticket, load_month
 from .metrics import Counts, count_month, percent, ranked
 from .model import Contract
-from .money import to_decimal
+from .money import to_decimal, two_places
 from .payment import choose_tier, service_months
 from .privacy import quotable, quote
 from .resolve import resolve_year
@@ -178,7 +178,7 @@ def _problems(report_card: ScoreCard, staff: int, minimum: int, rank: RankInfo, 
     if staff < minimum:
         found.append(f"在岗人数 {staff} 人，低于合同约定的不少于 {minimum} 人，缺 {minimum - staff} 人，应在期限内补充到位。")
     if rank.average is not None and rank.average > free_rank:
-        found.append(f"第{rank.milestone_number}笔付款所依据的平均排名目前为第 {rank.average.quantize(Decimal('0.01'))} 名，"
+        found.append(f"第{rank.milestone_number}笔付款所依据的平均排名目前为第 {two_places(rank.average)} 名，"
                      f"低于第 {free_rank} 名，影响付款档位。")
     return tuple(found)
 

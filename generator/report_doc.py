@@ -11,7 +11,7 @@ from .chinese import cn_date, cn_num
 from .docmodel import Block, Cell, DocumentModel, Image, Paragraph, Table
 from .metrics import Counts, percent, ranked
 from .model import Contract
-from .money import cny, pct
+from .money import cny, pct, two_places
 from .monthly import MonthReport, change
 from .scoring import ScoreCard
 
@@ -147,7 +147,7 @@ def _staff_and_rank(report: MonthReport) -> Iterator[Block]:
     text = f"本月陵水分平台在全省热线平台考核中排名第{rank.rank}名。"
     if rank.milestone_number and rank.average is not None:
         text += (f"第{rank.milestone_number}笔付款依据{rank.months[0]}至{rank.months[-1]}的平均排名，截至本月"
-                 f"（{len(rank.ranks)}个月）平均第{rank.average.quantize(Decimal('0.01'))}名，按目前排名对应{rank.tier}档，"
+                 f"（{len(rank.ranks)}个月）平均第{two_places(rank.average)}名，按目前排名对应{rank.tier}档，"
                  f"支付合同总金额的{pct(rank.percent)}，即{cny(rank.amount)}。")
     yield Paragraph(text)
 

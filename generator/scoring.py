@@ -9,7 +9,7 @@ from typing import Any
 
 from .metrics import percent
 from .model import Contract
-from .money import pct, to_decimal
+from .money import pct, to_decimal, two_places
 
 CENT = Decimal("0.01")
 
@@ -37,10 +37,6 @@ class ScoreCard:
     items: tuple[ItemScore, ...]
     total: Decimal
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP)}"
-
-
 def _events(value: Any, weights: Mapping[str, Any], name: str) -> list[tuple[str, int, Decimal]]:
     if isinstance(value, Mapping):
         return [(key, int(value.get(key, 0)), to_decimal(weight)) for key, weight in weights.items()]
@@ -63,13 +59,13 @@ def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inp
         rate = to_decimal(value)
         got = rate * points  # type: ignore[operator]
         return ItemScore(**base, actual=percent(rate), points=got.quantize(CENT, ROUND_HALF_UP),
-                         trace=f"{percent(rate)} × {points.normalize():f} 分 = {_fmt(got)} 分",  # type: ignore[union-attr]
+                         trace=f"{percent(rate)} × {points.normalize():f} 分 = {two_places(got)} 分",  # type: ignore[union-attr]
                          below_target=target is not None and rate * 100 < target)
     if kind in ("deduction_per_event", "direct_deduction"):
         if kind == "direct_deduction":
             lost = to_decimal(value)
-            detail = f"认定扣分 {_fmt(lost)}"
-            actual = f"扣{_fmt(lost)}分"
+            detail = f"认定扣分 {two_places(lost)}"
+            actual = f"扣{two_places(lost)}分"
         else:
             events = _events(value, rule["weights"], source)
             lost = sum((count * weight for _, count, weight in events), Decimal(0))
@@ -78,7 +74,7 @@ def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inp
         got = max(Decimal(0), points - lost)  # type: ignore[operator]
         floor = "，扣完为止" if points - lost < 0 else ""  # type: ignore[operator]
         return ItemScore(**base, actual=actual, points=got.quantize(CENT, ROUND_HALF_UP),
-                         trace=f"{detail}，共扣 {_fmt(lost)} 分{floor}", below_target=lost > 0)
+                         trace=f"{detail}，共扣 {two_places(lost)} 分{floor}", below_target=lost > 0)
     if kind == "bonus":
         events = _events(value, rule["weights"], source)
         earned = sum((count * weight for _, count, weight in events), Decimal(0))
@@ -86,7 +82,7 @@ def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inp
         cap = f"，封顶 {points.normalize():f} 分" if earned > points else ""  # type: ignore[union-attr,operator]
         detail = "；".join(f"{key} {count} 次 × {weight.normalize():f} 分" for key, count, weight in events)
         return ItemScore(**base, actual="、".join(f"{k}{c}次" for k, c, _ in events), points=got.quantize(CENT, ROUND_HALF_UP),
-                         trace=f"{detail}，加 {_fmt(earned)} 分{cap}", below_target=False)
+                         trace=f"{detail}，加 {two_places(earned)} 分{cap}", below_target=False)
     return ItemScore(**base, **_ranking(rule, value))  # type: ignore[arg-type]
 
 
@@ -103,9 +99,9 @@ def _linear(contract: Contract, rule: Mapping[str, Any], value: Any, points: Dec
     word = "高于" if delta >= 0 else "低于"
     clamp = ""
     if got != raw:
-        clamp = f"，按分数栏限制为 {_fmt(got)} 分"
-    trace = (f"{percent(to_decimal(value))} {word}指标值 {pct(target)} {_fmt(abs(delta))} 个百分点，"
-             f"{'加' if delta >= 0 else '扣'} {_fmt(abs(delta) * to_decimal(rule['per_point']))} 分，得 {_fmt(raw)} 分{clamp}")
+        clamp = f"，按分数栏限制为 {two_places(got)} 分"
+    trace = (f"{percent(to_decimal(value))} {word}指标值 {pct(target)} {two_places(abs(delta))} 个百分点，"
+             f"{'加' if delta >= 0 else '扣'} {two_places(abs(delta) * to_decimal(rule['per_point']))} 分，得 {two_places(raw)} 分{clamp}")
     return {"actual": percent(to_decimal(value)), "points": got.quantize(CENT, ROUND_HALF_UP), "trace": trace,
             "below_target": actual < target}
 
@@ -117,11 +113,11 @@ def _ranking(rule: Mapping[str, Any], value: Any) -> dict[str, Any]:
     over = rank - rule["free_rank_max"]
     lost = min(max(over * to_decimal(rule["per_rank"]), Decimal(0)), to_decimal(rule["max_deduction"]))
     if lost == 0:
-        trace = f"排名第 {_fmt(rank)} 名，在第 {rule['free_rank_min']}-{rule['free_rank_max']} 名内，不扣分"
+        trace = f"排名第 {two_places(rank)} 名，在第 {rule['free_rank_min']}-{rule['free_rank_max']} 名内，不扣分"
     else:
         capped = "（已达最高扣分）" if lost == to_decimal(rule["max_deduction"]) else ""
-        trace = f"排名第 {_fmt(rank)} 名，低于第 {rule['free_rank_max']} 名 {_fmt(over)} 个名次，扣 {_fmt(lost)} 分{capped}"
-    return {"actual": f"第{_fmt(rank).rstrip('0').rstrip('.')}名", "points": (-lost).quantize(CENT, ROUND_HALF_UP),
+        trace = f"排名第 {two_places(rank)} 名，低于第 {rule['free_rank_max']} 名 {two_places(over)} 个名次，扣 {two_places(lost)} 分{capped}"
+    return {"actual": f"第{two_places(rank).rstrip('0').rstrip('.')}名", "points": (-lost).quantize(CENT, ROUND_HALF_UP),
             "trace": trace, "below_target": lost > 0}
 
 

@@ -84,3 +84,11 @@ def test_capital_round_trips(amount: Decimal, write_zero: bool) -> None:
     assert parse_capital(text) == amount
     assert not text.endswith("分整")
     assert "零零" not in text
+
+
+def test_figures_shown_with_two_decimals_round_half_up() -> None:
+    from generator.money import pct, two_places
+
+    assert two_places(Decimal("5.125")) == "5.13"  # an average of eight monthly ranks; half-even would give 5.12
+    assert two_places(Decimal(4)) == "4.00"
+    assert pct(Decimal("45")) == "45%" and pct(Decimal("12.50")) == "12.5%"
