@@ -177,7 +177,8 @@ def _report(job: Job, contract: Contract) -> Output:
     _, warnings = year_checks(contract, year, job.strict)
     report = build_month_report(contract, data_dir, month, job.skip_bad_rows)  # type: ignore[arg-type]
     warnings += [Problem(c.file, c.row, 1, c.column, c.message, "warning") for c in report.cleaned]
-    months = [shift(month, -k) for k in range(13)]  # the month and the twelve before it  # type: ignore[arg-type]
+    # The month itself and the twelve before it (previous month, trend, the same month last year).
+    months = [shift(month, -k) for k in range(13)]  # type: ignore[arg-type]
     files = {f"report-{month}.docx": _docx(build_report(contract, report)), f"report-{month}.json": to_json(report)}
     return Output(files, warnings, _month_sources(data_dir, months))
 
