@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import (
+from generator.api import (
     Plan,
     Report,
     Verdict,
@@ -22,8 +22,8 @@ from .api import (
     validate,
     verify,
 )
-from .errors import EnvironmentProblem, GenError, InputError, Problem, UsageError
-from .jobs import Job
+from generator.errors import EnvironmentProblem, GenError, InputError, Problem, UsageError
+from generator.jobs import Job
 
 __all__ = [
     "EnvironmentProblem",

@@ -10,18 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .contract_doc import build_contract, build_requirements
-from .errors import GenError, InputError, Problem
-from .jobs import Job, Output, run, split_problems
-from .model import Contract, build_model
-from .output import write_batch
-from .pdf import soffice, to_pdf
-from .provenance import GENERATOR, digest, read_properties
-from .resolve import renewal_problems, resolve_year
-from .resources import TEMPLATES
-from .rules import check_rules
-from .schema_check import schema_problems
-from .source import Document, load_bytes, load_file
+from generator.documents.contract import build_contract, build_requirements
+from generator.errors import GenError, InputError, Problem
+from generator.jobs import Job, Output, run, split_problems
+from generator.output.batch import write_batch
+from generator.output.pdf import soffice, to_pdf
+from generator.output.provenance import GENERATOR, digest, read_properties
+from generator.resources import TEMPLATES
+from generator.rules.checks import check_rules
+from generator.rules.model import Contract, build_model
+from generator.rules.resolve import renewal_problems, resolve_year
+from generator.source.loader import Document, load_bytes, load_file
+from generator.source.schema import schema_problems
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def generate_assessment(
     contract, output, files = _produce(job, pdf)
     updated = None
     if record_result:
-        from .assessment import record
+        from generator.analysis.assessment import record
 
         updated = record(path, contract, output.result)
         _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
@@ -118,7 +118,7 @@ def generate_assessment(
 
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
     """Write deterministic sample monthly data folders."""
-    from .sample_data import months_of, write_sample
+    from generator.exports.sample_data import months_of, write_sample
 
     return write_sample(out_dir, months_of(year, month), seed, scale)
 
@@ -134,7 +134,7 @@ class Plan:
 
 def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Plan:
     """Every document of a contract year that the data at hand allows."""
-    from .payment import service_months
+    from generator.rules.payment import service_months
 
     contract = load_contract(path)
     resolved = resolve_year(contract, year)

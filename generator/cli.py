@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from . import __version__, api
-from .errors import GenError, Problem
-from .jobs import Job
+from generator import __version__, api
+from generator.errors import GenError, Problem
+from generator.jobs import Job
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]

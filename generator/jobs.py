@@ -13,16 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .contract_doc import build_contract, build_requirements
-from .docmodel import DocumentModel
-from .docx_writer import render_docx
-from .errors import InputError, Problem
-from .layout import load_layout
-from .model import Contract
-from .packaging import package
-from .provenance import custom_xml, properties, source_hashes
-from .resolve import ResolvedYear, renewal_problems, resolve_year
-from .resources import TEMPLATES
+from generator.documents.contract import build_contract, build_requirements
+from generator.documents.docx.packaging import package
+from generator.documents.docx.writer import render_docx
+from generator.documents.layout import load_layout
+from generator.documents.model import DocumentModel
+from generator.errors import InputError, Problem
+from generator.output.provenance import custom_xml, properties, source_hashes
+from generator.resources import TEMPLATES
+from generator.rules.model import Contract
+from generator.rules.resolve import ResolvedYear, renewal_problems, resolve_year
 
 # The modules of the other document kinds are imported inside their runners: `gen contract` is run
 # often and interactively, and should not pay for the report's and assessment's imports.
@@ -139,10 +139,10 @@ def _requirements(job: Job, contract: Contract) -> Output:
 
 
 def _invoices(job: Job, contract: Contract) -> Output:
-    from .export import to_json
-    from .inputs import load_payments, load_rankings, rankings_from_data
-    from .invoice_doc import build_invoices
-    from .payment import build_schedule, service_months
+    from generator.documents.invoices import build_invoices
+    from generator.exports.side_inputs import load_payments, load_rankings, rankings_from_data
+    from generator.output.json_export import to_json
+    from generator.rules.payment import build_schedule, service_months
 
     resolved, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
     months = service_months(resolved.term_start, contract.duration_months)
@@ -168,9 +168,9 @@ def _invoices(job: Job, contract: Contract) -> Output:
 
 
 def _report(job: Job, contract: Contract) -> Output:
-    from .export import to_json
-    from .monthly import build_month_report, contract_year_of, shift
-    from .report_doc import build_report
+    from generator.analysis.monthly import build_month_report, contract_year_of, shift
+    from generator.documents.report import build_report
+    from generator.output.json_export import to_json
 
     month, data_dir = job.month, Path(job.data or "data")
     year = contract_year_of(contract, month)  # type: ignore[arg-type]
@@ -184,9 +184,9 @@ def _report(job: Job, contract: Contract) -> Output:
 
 
 def _assessment(job: Job, contract: Contract) -> Output:
-    from .assess_doc import build_assessment
-    from .assessment import assess
-    from .export import to_json
+    from generator.analysis.assessment import assess
+    from generator.documents.assessment import build_assessment
+    from generator.output.json_export import to_json
 
     _, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
     data_dir = Path(job.data or "data")
@@ -199,7 +199,7 @@ def _assessment(job: Job, contract: Contract) -> Output:
 
 
 def _diff(job: Job, contract: Contract) -> Output:
-    from .redline import build_redline
+    from generator.documents.redline import build_redline
 
     before, after = resolve_year(contract, job.from_year), resolve_year(contract, job.to_year)  # type: ignore[arg-type]
     old = document_model(contract, before, build_contract)

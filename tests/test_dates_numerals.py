@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from generator.chinese import article_label, cn_date, cn_num, cn_upper
-from generator.dates import add_months, term_end
+from generator.rules.dates import add_months, term_end
+from generator.rules.numerals import article_label, cn_date, cn_num, cn_upper
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import GenError, InputError
-from generator.output import safe_name, write_batch
-from generator.source import load_bytes
+from generator.output.batch import safe_name, write_batch
+from generator.source.loader import load_bytes
 
 from conftest import CONTRACT, run_cli
 from docx_inspect import body_text
@@ -156,6 +156,6 @@ def test_fuzz_the_loader(raw: bytes) -> None:
     except InputError as error:
         assert all(p.file == "fuzz.yaml" and p.line >= 1 for p in error.problems)
         return
-    from generator.schema_check import schema_problems
+    from generator.source.schema import schema_problems
 
     schema_problems(document, "contract.schema.json")  # must not raise

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.api import load_contract
-from generator.payment import build_schedule, choose_tier
-from generator.resolve import resolve_year
+from generator.rules.payment import build_schedule, choose_tier
+from generator.rules.resolve import resolve_year
 
 from conftest import CONTRACT, run_cli
 from docx_inspect import body_text

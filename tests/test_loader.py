@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.source import MAX_BYTES, load_bytes
+from generator.source.loader import MAX_BYTES, load_bytes
 
 from conftest import run_cli
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.money import capital, cny, parse_capital, round_fen, yuan
+from generator.rules.money import capital, cny, parse_capital, round_fen, yuan
 
 # (amount, capital with the optional 零 written, capital with it omitted)
 VECTORS = [
@@ -87,7 +87,7 @@ def test_capital_round_trips(amount: Decimal, write_zero: bool) -> None:
 
 
 def test_figures_shown_with_two_decimals_round_half_up() -> None:
-    from generator.money import pct, two_places
+    from generator.rules.money import pct, two_places
 
     assert two_places(Decimal("5.125")) == "5.13"  # an average of eight monthly ranks; half-even would give 5.12
     assert two_places(Decimal(4)) == "4.00"

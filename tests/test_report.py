@@ -215,7 +215,7 @@ def test_a_machine_without_a_cjk_font_gets_the_fix_named(data_dir: Path, tmp_pat
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from matplotlib import font_manager
 
-    from generator import charts
+    from generator.documents import charts
 
     charts._pyplot.cache_clear()
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [f for f in font_manager.fontManager.ttflist

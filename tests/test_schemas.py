@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.schema_check import iter_refs, validator
+from generator.source.schema import iter_refs, validator
 
 from conftest import ROOT
 

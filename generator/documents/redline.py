@@ -1,0 +1,154 @@
+"""A tracked-changes redline between two years' contracts, and the list of data changes behind it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from generator.documents.model import Block, Cell, DocumentModel, Image, PageBreak, Paragraph, Segment, Table
+from generator.rules.model import Contract
+from generator.rules.numerals import cn_date
+from generator.rules.resolve import ResolvedYear
+
+_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.S)
+
+
+def diff_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """Token-level differences; digit and Latin runs stay whole, so ``2024`` → ``2025`` is one change."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[Segment] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("ins", "".join(b[j1:j2])))
+    return tuple(out)
+
+
+def _key(block: Block) -> tuple[object, ...]:
+    if isinstance(block, Paragraph):
+        return ("p", block.style, block.text)
+    if isinstance(block, Table):
+        return ("t", tuple(tuple(str(line) for cell in row for line in cell.lines) for row in block.rows))
+    if isinstance(block, Image):
+        return ("i", block.png)
+    return ("b",)
+
+
+def _line_text(line: str | Paragraph) -> str:
+    return line.text if isinstance(line, Paragraph) else line
+
+
+def _table(old: Table, new: Table) -> Table:
+    rows = []
+    for old_row, new_row in zip(old.rows, new.rows, strict=True):
+        cells = []
+        for old_cell, new_cell in zip(old_row, new_row, strict=True):
+            lines = tuple(
+                Paragraph(_line_text(n), new_cell.style, diff_segments(_line_text(o), _line_text(n)))
+                if _line_text(o) != _line_text(n) else n
+                for o, n in zip(old_cell.lines, new_cell.lines, strict=True)
+            )
+            cells.append(replace(new_cell, lines=lines))
+        rows.append(tuple(cells))
+    return replace(new, rows=tuple(rows))
+
+
+def _same_shape(old: Table, new: Table) -> bool:
+    return [[(c.span, c.merge_down, len(c.lines)) for c in row] for row in old.rows] == \
+        [[(c.span, c.merge_down, len(c.lines)) for c in row] for row in new.rows]
+
+
+def _pair(old: Block | None, new: Block | None) -> Iterator[Block]:
+    if isinstance(old, Paragraph) and isinstance(new, Paragraph):
+        yield replace(new, segments=diff_segments(old.text, new.text))
+    elif isinstance(old, Table) and isinstance(new, Table) and _same_shape(old, new):
+        yield _table(old, new)
+    else:
+        if old is not None:
+            yield from _deleted(old)
+        if new is not None:
+            yield from _inserted(new)
+
+
+def _deleted(block: Block) -> Iterator[Block]:
+    if isinstance(block, Paragraph):
+        yield replace(block, change="del")
+    elif isinstance(block, Table):
+        for row in block.rows:
+            for cell in row:
+                for line in cell.lines:
+                    yield Paragraph(_line_text(line), cell.style, change="del")
+
+
+def _inserted(block: Block) -> Iterator[Block]:
+    if isinstance(block, Paragraph):
+        yield replace(block, change="ins")
+    else:
+        yield block
+
+
+def redline_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
+    """The new blocks, with every difference from the old ones as a tracked change."""
+    out: list[Block] = []
+    matcher = SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += new[j1:j2]
+            continue
+        olds, news = list(old[i1:i2]), list(new[j1:j2])
+        for index in range(max(len(olds), len(news))):
+            out += _pair(olds[index] if index < len(olds) else None, news[index] if index < len(news) else None)
+    return out
+
+
+def data_changes(contract: Contract, before: ResolvedYear, after: ResolvedYear) -> list[tuple[str, str, str, str]]:
+    """(label, YAML path, old, new) for each year-level fact that differs."""
+    def year_path(resolved: ResolvedYear, key: str) -> str:
+        return f"years.{resolved.year}.{key}"
+
+    facts = [
+        ("合同编号", "contract_number", before.contract_number or "（空，待手填）", after.contract_number or "（空，待手填）"),
+        ("签订日期", "signed_on", cn_date(before.signed_on), cn_date(after.signed_on)),
+        ("服务期限", "signed_on + terms.duration_months", f"{cn_date(before.term_start)}至{cn_date(before.term_end)}",
+         f"{cn_date(after.term_start)}至{cn_date(after.term_end)}"),
+        ("预算年度", "budget_year", str(before.budget_year), str(after.budget_year)),
+        ("上年度考核", "（上一年度的 assessment）", f"{before.prior_year}年度", f"{after.prior_year}年度"),
+        ("甲方签字人", "signatories.buyer", before.signatories["buyer"], after.signatories["buyer"]),
+        ("乙方签字人", "signatories.supplier", before.signatories["supplier"], after.signatories["supplier"]),
+        ("合同类型", "kind", before.kind, after.kind),
+    ]
+    changes = [(label, year_path(after, key) if "years" not in key and "（" not in key and "+" not in key else key, old, new)
+               for label, key, old, new in facts if old != new]
+    for name in sorted(set(before.overrides) | set(after.overrides)):
+        old, new = before.overrides.get(name, "（原文）"), after.overrides.get(name, "（原文）")
+        if old != new:
+            changes.append((f"条款覆盖 {name}", f"years.{after.year}.overrides.{name}", old, new))
+    return changes
+
+
+def build_redline(contract: Contract, before: ResolvedYear, after: ResolvedYear, old: DocumentModel,
+                  new: DocumentModel) -> DocumentModel:
+    """The ``after`` contract with tracked changes against ``before``, behind a page listing the data changes."""
+    body = redline_blocks(old.blocks, new.blocks)
+    revisions = sum(1 for b in body if isinstance(b, Paragraph) and (b.change or any(k for k, _ in b.segments)))
+    revisions += sum(1 for b in body if isinstance(b, Table) for row in b.rows for cell in row
+                     for line in cell.lines if isinstance(line, Paragraph) and line.segments)
+    changes = data_changes(contract, before, after)
+    summary: list[Block] = [
+        Paragraph(f"{before.year}年度与{after.year}年度合同对照", "title"),
+        Paragraph(f"以下列出 contract.yaml 中两个年度不同的数据；其后为{after.year}年度合同全文，与{before.year}年度合同"
+                  f"不同之处以修订（插入/删除）标记，共{revisions}处。在 Word 或 LibreOffice 中“接受全部修订”即得"
+                  f"{after.year}年度合同，“拒绝全部修订”即得{before.year}年度合同。"),
+    ]
+    header = tuple(Cell.of(t, style="table_header") for t in ("项目", "数据路径", f"{before.year}年度", f"{after.year}年度"))
+    rows = [header] + [(Cell.of(label), Cell.of(path), Cell.of(old_value), Cell.of(new_value))
+                       for label, path, old_value, new_value in changes]
+    summary += [Table(tuple(rows), (24, 52, 40, 40)).small(), PageBreak()]
+    return replace(new, blocks=tuple(summary + body), title=f"{before.year}-{after.year}年度合同修订对照",
+                   cover_page=False)

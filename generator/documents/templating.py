@@ -1,0 +1,181 @@
+"""The one template environment: sandboxed, strict, with the contract's filters registered by name.
+
+Clause text comes from data that people edit, so it renders in an immutable sandbox with
+StrictUndefined, and the operators that can explode (``**``, ``*`` on sequences) are bounded.
+Errors are collected with the YAML path of the text, so every broken clause is reported at once.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from generator.rules import money, numerals
+from generator.source.loader import Document, PathKey
+
+MAX_OUTPUT = 20_000
+MAX_EXPONENT = 64
+MAX_SEQUENCE = 10_000
+MAX_RANGE = 1_000
+_WIDTH_METHODS = frozenset({"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"})
+# Built-in filters that pad or format to a caller-given width: not needed for contract text.
+_UNSAFE_FILTERS = ("format", "center", "indent", "wordwrap", "truncate", "filesizeformat", "urlize", "xmlattr")
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox guards attribute access but not CPU or memory; these hooks bound the rest."""
+
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def wrap_str_format(self, value: Any) -> Any:
+        # jinja hands str.format out pre-wrapped, before is_safe_attribute is asked; refuse it here.
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refuse(*_: Any, **__: Any) -> str:
+            raise SecurityError("不允许在条款中调用 format")
+
+        return refuse
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # str.format, ljust, center … take a width and would allocate whatever they are told.
+        if isinstance(obj, str) and attr in _WIDTH_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "%":
+            if isinstance(left, str):
+                raise SecurityError("不允许在条款中使用 % 格式化文字")
+            return operator.mod(left, right)
+        if operator_name == "**":
+            if not isinstance(right, int | Decimal) or abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"指数过大（上限 {MAX_EXPONENT}）")
+            return operator.pow(left, right)
+        if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+            count = right if isinstance(left, str | list | tuple) else left
+            size = len(left if isinstance(left, str | list | tuple) else right)
+            if not isinstance(count, int) or count * max(size, 1) > MAX_SEQUENCE:
+                raise SecurityError("重复的文字或列表过长")
+        return operator.mul(left, right)
+
+
+def _bounded_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise SecurityError(f"range 过大（上限 {MAX_RANGE}）")
+    return result
+
+
+def _rate_pct(value: object) -> str:
+    """0.02 → 2%."""
+    return money.pct(money.to_decimal(value) * 100)
+
+
+def _permille(value: object) -> str:
+    """0.001 → 千分之一 (falls back to a percentage when not a whole number of per-mille)."""
+    per_mille = money.to_decimal(value) * 1000
+    if per_mille == per_mille.to_integral_value():
+        return "千分之" + numerals.cn_num(int(per_mille))
+    return _rate_pct(value)
+
+
+def _wan(value: object) -> str:
+    """1660000 → 166 (an amount in units of 10,000)."""
+    return f"{(money.to_decimal(value) / 10_000).normalize():f}"
+
+
+def make_filters(write_optional_zero: bool) -> dict[str, Callable[..., str]]:
+    """The filters clause text may use, configured by the contract's money rules."""
+    return {
+        "yuan": money.yuan,
+        "cny": money.cny,
+        "capital": lambda value: money.capital(value, write_optional_zero),
+        "pct": money.pct,
+        "rate_pct": _rate_pct,
+        "permille": _permille,
+        "wan": _wan,
+        "cn_date": numerals.cn_date,
+        "cn_num": numerals.cn_num,
+        "cn_upper": numerals.cn_upper,
+    }
+
+
+@cache
+def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
+    """The sandbox for a money policy: strict undefined, no autoescape (output is Word text), our filters.
+
+    One per policy and process, so that each clause template is compiled once however many
+    documents and years a run builds.
+    """
+    env = _BoundedSandbox(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=2000
+    )
+    for name in _UNSAFE_FILTERS:
+        env.filters.pop(name, None)
+    env.filters.update(make_filters(write_optional_zero))
+    env.globals["range"] = _bounded_range
+    return env
+
+
+class Renderer:
+    """Renders text found at a YAML path and collects every failure as a located problem."""
+
+    def __init__(self, document: Document, env: ImmutableSandboxedEnvironment, context: Mapping[str, Any]):
+        self.document = document
+        self.env = env
+        self.context = dict(context)
+        self.problems: list[Any] = []
+
+    def render(self, text: Any, path: PathKey, **extra: Any) -> str:
+        """Render ``text`` (found at ``path``); plain text passes through untouched."""
+        if text is None:
+            self.problems.append(self.document.problem(path, "此处需要文字，但值为空"))
+            return ""
+        if not isinstance(text, str):
+            return str(text)
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            return text
+        try:
+            template = _compiled(self.env, text)
+            result = template.render({**self.context, **extra}) if extra else template.render(self.context)
+        except SecurityError as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式不安全或开销过大：{exc}"))
+            return ""
+        except TemplateError as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式错误：{_explain(exc)}"))
+            return ""
+        except (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式无法计算：{exc}"))
+            return ""
+        if len(result) > MAX_OUTPUT:
+            self.problems.append(self.document.problem(path, f"模板展开后过长（超过 {MAX_OUTPUT} 字）"))
+            return ""
+        return result
+
+
+_MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
+_TEMPLATES: dict[tuple[int, str], Any] = {}
+
+
+def _compiled(env: ImmutableSandboxedEnvironment, text: str) -> Any:
+    key = (id(env), text)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES[key] = env.from_string(text)
+    return template
+
+
+def _explain(exc: TemplateError) -> str:
+    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
+    missing = _MISSING.search(message)
+    if missing:
+        return f"引用了不存在的数据 “{missing.group(1) or missing.group(2)}”（请检查拼写）"
+    return message

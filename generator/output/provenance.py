@@ -1,0 +1,59 @@
+"""Provenance: what a document was generated from, stored in its custom properties, and checked later."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from generator import __version__
+from generator.errors import GenError
+
+GENERATOR = f"hotline-contract-gen {__version__}"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def digest(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_hashes(paths: Iterable[Path]) -> dict[str, str]:
+    """``{path as given: sha256}`` for every source that exists, in a stable order."""
+    return {str(p): digest(p) for p in sorted(set(paths), key=str) if p.is_file()}
+
+
+def properties(job: Mapping[str, object], sources: Mapping[str, str]) -> dict[str, str]:
+    """The custom document properties that record a document's provenance."""
+    return {
+        "hcg.generator": GENERATOR,
+        "hcg.job": json.dumps(job, ensure_ascii=False, sort_keys=True),
+        "hcg.sources": json.dumps(sources, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def read_properties(path: Path) -> dict[str, str]:
+    """The custom properties of a .docx (empty when it has none)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "docProps/custom.xml" not in archive.namelist():
+                return {}
+            root = etree.fromstring(archive.read("docProps/custom.xml"))
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise GenError(f"{path}：不是可读取的 Word 文档（{exc}）") from None
+    return {prop.get("name"): "".join(prop.itertext()) for prop in root.iter(f"{{{CUSTOM_NS}}}property")}
+
+
+def custom_xml(props: Mapping[str, str]) -> bytes:
+    """docProps/custom.xml for the given string properties."""
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(sorted(props.items()), start=2):
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property",
+                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,0 +1,231 @@
+"""Article 五.2 and 八.1 as computation: due dates, invoice dates, ranking tiers, amounts, late fees.
+
+Everything here is pure: inputs are the typed contract, a resolved year, ranks and payments; the
+result is a frozen Schedule that both the .docx and the JSON export are written from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
+
+from generator.rules.dates import add_months
+from generator.rules.model import Contract, Milestone, Tier
+from generator.rules.money import round_fen, to_decimal
+from generator.rules.resolve import ResolvedYear
+
+FRACTIONAL_RULES = {
+    "literal": "按字面：未取整的平均名次直接与档位上下限比较（如 5.2 不属于第1-5名档，归入下一档）",
+    "round_half_up": "平均名次先四舍五入为整数名次，再对应档位",
+}
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One actual payment towards a milestone."""
+
+    milestone: str
+    paid_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class TierOption:
+    """A tier of a ranked milestone with its amount."""
+
+    rank_min: int
+    rank_max: int
+    percent: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LateFee:
+    """The late fee on one payment made after its due date (or on an amount still unpaid)."""
+
+    milestone: str
+    paid_on: date | None
+    amount: Decimal
+    days_late: int
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class Row:
+    """One milestone of the schedule."""
+
+    json_properties: ClassVar[tuple[str, ...]] = ("pending",)
+
+    id: str
+    number: int
+    basis: str
+    due: date
+    invoice_by: date
+    ranked: bool
+    ranking_months: tuple[str, ...]
+    ranks: Mapping[str, int]
+    missing_months: tuple[str, ...]
+    average: Decimal | None
+    options: tuple[TierOption, ...]
+    chosen: TierOption | None
+
+    @property
+    def pending(self) -> bool:
+        """Whether the amount still depends on ranks not yet known."""
+        return self.chosen is None
+
+    @property
+    def best(self) -> TierOption:
+        """The tier paid at the best ranks."""
+        return self.options[0]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The whole year's payment and invoice schedule."""
+
+    year: int
+    contract_number: str
+    signed_on: date
+    term_start: date
+    term_end: date
+    total: Decimal
+    rows: tuple[Row, ...]
+    fractional_rule: str
+    best_total: Decimal
+    given_total: Decimal | None
+    late_fees: tuple[LateFee, ...] = ()
+    late_fee_total: Decimal = Decimal("0.00")
+    late_fee_cap: Decimal = Decimal("0.00")
+    late_fee_capped: bool = False
+    as_of: date | None = None
+    outstanding: Decimal | None = None
+
+
+def service_month(start: date, number: int) -> str:
+    """``YYYY-MM`` of the n-th service month (the calendar month holding start + n-1 months)."""
+    day = add_months(start, number - 1)
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def service_months(start: date, count: int) -> list[str]:
+    """All ``YYYY-MM`` months of a service year of ``count`` months."""
+    return [service_month(start, n) for n in range(1, count + 1)]
+
+
+def choose_tier(tiers: Sequence[Tier], average: Decimal, rule: str) -> int:
+    """Index of the tier an average rank falls in.
+
+    ``literal`` compares the unrounded average with the bounds, so an average between two bands
+    (5.2 between 1-5 and 6-9) belongs to the first band whose upper bound it does not exceed.
+    """
+    value = average.quantize(Decimal(1), rounding=ROUND_HALF_UP) if rule == "round_half_up" else average
+    for index, tier in enumerate(tiers):
+        if value <= tier.rank_max:
+            return index
+    return len(tiers) - 1
+
+
+def _row(contract: Contract, resolved: ResolvedYear, milestone: Milestone, ranks: Mapping[str, int]) -> Row:
+    due = add_months(resolved.signed_on, milestone.months_after_signing)
+    options = tuple(TierOption(t.rank_min, t.rank_max, t.percent, t.amount(contract.total)) for t in milestone.tiers)
+    months: tuple[str, ...] = ()
+    if milestone.ranking_months:
+        first, last = milestone.ranking_months
+        months = tuple(service_month(resolved.term_start, n) for n in range(first, last + 1))
+    used = {m: ranks[m] for m in months if m in ranks}
+    missing = tuple(m for m in months if m not in ranks)
+    average = None
+    chosen: TierOption | None = options[0] if not milestone.ranked else None
+    if milestone.ranked and not missing:
+        average = Decimal(sum(used.values())) / len(used)
+        chosen = options[choose_tier(milestone.tiers, average, contract.fractional_rank)]
+    basis = f"签订合同{milestone.months_after_signing}个月后"
+    if milestone.ranked:
+        basis += f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}月全省考核平均排名"
+    return Row(
+        id=milestone.id,
+        number=milestone.index + 1,
+        basis=basis,
+        due=due,
+        invoice_by=due - timedelta(days=contract.invoice_days_before),
+        ranked=milestone.ranked,
+        ranking_months=months,
+        ranks=used,
+        missing_months=missing,
+        average=average,
+        options=options,
+        chosen=chosen,
+    )
+
+
+def late_fees(
+    contract: Contract, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None, cap: Decimal
+) -> tuple[list[LateFee], Decimal, bool, Decimal | None]:
+    """Article 八.1: daily rate on each amount paid late; all fees together capped at a share of the total.
+
+    Returns the fees, their capped sum, whether the cap applied, and the amount outstanding at
+    ``as_of`` (None when some amount is still pending on ranks or no date was given).
+    """
+    fee_rules = contract.data["payment"]["late_fee"]
+    rate = to_decimal(fee_rules["daily_rate"])
+    by_id = {row.id: row for row in rows}
+    fees: list[LateFee] = []
+    for payment in sorted(payments, key=lambda p: (p.paid_on, p.milestone)):
+        row = by_id[payment.milestone]
+        days = (payment.paid_on - row.due).days
+        if days > 0:
+            fees.append(LateFee(row.id, payment.paid_on, payment.amount, days, round_fen(payment.amount * rate * days)))
+    outstanding: Decimal | None = Decimal("0.00")
+    if as_of is not None:
+        for row in rows:
+            paid = sum((p.amount for p in payments if p.milestone == row.id and p.paid_on <= as_of), Decimal(0))
+            if row.chosen is None:
+                outstanding = None
+                continue
+            unpaid = row.chosen.amount - paid
+            days = (as_of - row.due).days
+            if unpaid > 0 and days > 0:
+                fees.append(LateFee(row.id, None, unpaid, days, round_fen(unpaid * rate * days)))
+            if outstanding is not None:
+                outstanding += max(unpaid, Decimal(0))
+    else:
+        outstanding = None
+    raw = sum((f.fee for f in fees), Decimal("0.00"))
+    return fees, min(raw, cap), raw > cap, outstanding
+
+
+def build_schedule(
+    contract: Contract,
+    resolved: ResolvedYear,
+    ranks: Mapping[str, int],
+    payments: Sequence[Payment] = (),
+    as_of: date | None = None,
+) -> Schedule:
+    """The year's schedule from the contract's own rules."""
+    rows = tuple(_row(contract, resolved, m, ranks) for m in contract.milestones)
+    best_total = sum((row.best.amount for row in rows), Decimal("0.00"))
+    given = None if any(row.pending for row in rows) else sum((row.chosen.amount for row in rows if row.chosen), Decimal("0.00"))
+    cap = round_fen(contract.total * to_decimal(contract.data["payment"]["late_fee"]["cap_rate"]))
+    fees, fee_total, capped, outstanding = late_fees(contract, rows, payments, as_of, cap)
+    return Schedule(
+        year=resolved.year,
+        contract_number=resolved.contract_number,
+        signed_on=resolved.signed_on,
+        term_start=resolved.term_start,
+        term_end=resolved.term_end,
+        total=contract.total,
+        rows=rows,
+        fractional_rule=contract.fractional_rank,
+        best_total=best_total,
+        given_total=given,
+        late_fees=tuple(fees),
+        late_fee_total=fee_total,
+        late_fee_cap=cap,
+        late_fee_capped=capped,
+        as_of=as_of,
+        outstanding=outstanding,
+    )

@@ -1,0 +1,147 @@
+"""JSON Schema validation (draft 2020-12) with errors mapped back to YAML lines and told in Chinese."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+
+from generator.errors import Problem
+from generator.resources import SCHEMAS
+from generator.source.loader import Document
+
+_TYPE_NAMES = {
+    "object": "映射（键: 值）",
+    "array": "列表",
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "true 或 false",
+    "null": "空值",
+}
+
+
+def _missing(uri: str) -> Resource:
+    raise NoSuchResource(ref=uri)
+
+
+@cache
+def _registry() -> tuple[Registry, dict[str, Any]]:
+    """Every schema file, keyed by its file URI, so relative ``$ref`` resolve between siblings."""
+    schemas = {path.as_uri(): json.loads(path.read_text("utf-8")) for path in sorted(SCHEMAS.glob("*.json"))}
+    registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
+        (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
+    )
+    return registry.crawl(), schemas
+
+
+@cache
+def validator(schema_name: str) -> Draft202012Validator:
+    """A validator for ``schemas/<schema_name>``, resolving ``$ref`` to sibling files."""
+    registry, schemas = _registry()
+    uri = (SCHEMAS / schema_name).as_uri()
+    schema = {**schemas[uri], "$id": uri}
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+
+
+def schema_problems(document: Document, schema_name: str) -> list[Problem]:
+    """Every schema violation in ``document``, one problem each, located at the offending node."""
+    found = []
+    for error in validator(schema_name).iter_errors(document.data):
+        found.append(_to_problem(document, _most_specific(error)))
+    return sorted(set(found))
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
+def _to_problem(document: Document, error: ValidationError) -> Problem:
+    path = tuple(error.absolute_path)
+    message = _message(error)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            path = (*path, extra[0])
+    return document.problem(path, message)
+
+
+def _message(error: ValidationError) -> str:
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    label = f"（{title}）" if title else ""
+    if kind == "required":
+        missing = [key for key in value if isinstance(instance, dict) and key not in instance]
+        return f"缺少必填项 “{missing[0] if missing else value}”"
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [key for key in instance if key not in allowed] if isinstance(instance, dict) else []
+        hint = f"；可用的键：{', '.join(allowed)}" if allowed else ""
+        return f"不认识的键 “{extra[0] if extra else ''}”（可能拼写错误）{hint}"
+    if kind == "type":
+        expected = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        hint = ""
+        if "string" in str(value) and isinstance(instance, int | Decimal) and not isinstance(instance, bool):
+            hint = "；号码、账号、编号请加引号"
+        if isinstance(instance, str) and instance.lower() in {"yes", "no", "on", "off", "y", "n"}:
+            hint = "；是/否请写 true 或 false"
+        return f"应为{expected}{label}，实际是 {_show(instance)}{hint}"
+    if kind == "enum":
+        return f"取值 {_show(instance)} 无效{label}，应为以下之一：{'、'.join(_show(v) for v in value)}"
+    if kind == "const":
+        return f"取值应为 {_show(value)}{label}"
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
+        return f"数值 {_show(instance)} 超出范围{label}：应 {sign} {_show(value)}"
+    if kind == "minLength":
+        return f"不能为空{label}"
+    if kind == "pattern":
+        return f"格式不正确{label}：{_show(instance)}"
+    if kind == "format":
+        return f"不是有效的日期{label}：{_show(instance)}（应为 YYYY-MM-DD 且日期真实存在）"
+    if kind in ("minItems", "minProperties"):
+        return f"至少需要 {value} 项{label}"
+    if kind in ("items", "prefixItems", "maxItems"):
+        return f"列表项数不对{label}"
+    if kind == "uniqueItems":
+        return f"列表中有重复项{label}"
+    if kind == "propertyNames":
+        return f"键名格式不正确{label}"
+    return f"{error.message}{label}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{value}”"
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    return str(value)
+
+
+def iter_refs(schema: Any) -> Iterable[str]:
+    """Every ``$ref`` in a schema tree (used to check that each one resolves)."""
+    if isinstance(schema, dict):
+        for key, item in schema.items():
+            if key == "$ref" and isinstance(item, str):
+                yield item
+            else:
+                yield from iter_refs(item)
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from iter_refs(item)
