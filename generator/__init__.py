@@ -1,4 +1,4 @@
-"""hotline-contract-gen: the Lingshui 12345 hotline contract and its documents from one YAML source.
+"""hotline-contract-gen: a 12345 hotline outsourcing contract and its documents from one YAML source.
 
 The public API is listed in ``__all__``; everything else is internal.
 """
@@ -14,8 +14,6 @@ from generator.api import (
     generate,
     generate_all,
     generate_assessment,
-    generate_contract,
-    generate_requirements,
     generate_sample,
     load_contract,
     plan_all,
@@ -39,8 +37,6 @@ __all__ = [
     "generate",
     "generate_all",
     "generate_assessment",
-    "generate_contract",
-    "generate_requirements",
     "generate_sample",
     "load_contract",
     "plan_all",

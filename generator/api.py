@@ -1,4 +1,4 @@
-"""The library API: the pipeline YAML → load → validate → resolve → document model → .docx.
+"""The library API: the pipeline YAML → load → merge the year's layers → validate → resolve → document → .docx.
 
 The CLI calls these functions and nothing else of ours.
 """
@@ -6,22 +6,24 @@ The CLI calls these functions and nothing else of ours.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.documents.contract import build_contract, build_requirements
-from generator.errors import GenError, InputError, Problem
+from generator.errors import GenError, InputError, Problem, UsageError
 from generator.jobs import Job, Output, run, split_problems
-from generator.output.batch import write_batch
+from generator.output.batch import replace_file, write_batch
 from generator.output.pdf import soffice, to_pdf
 from generator.output.provenance import GENERATOR, digest, read_properties
 from generator.resources import TEMPLATES
-from generator.rules.checks import check_rules
-from generator.rules.model import Contract, build_model
-from generator.rules.resolve import renewal_problems, resolve_year
-from generator.source.loader import Document, load_bytes, load_file
-from generator.source.schema import schema_problems
+from generator.rules.model import Contract, ContractYear
+from generator.rules.resolve import renewal_problems
+from generator.source.loader import load_bytes
+from generator.validation import check_document, load_contract
+
+__all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_sample",
+           "load_contract", "new_year", "plan_all", "validate", "verify"]
 
 
 @dataclass(frozen=True)
@@ -32,88 +34,130 @@ class Report:
     summary: str
 
 
-def load_contract(path: Path) -> Contract:
-    """Load contract.yaml safely and check it against the schema and the contract's rules."""
-    return _checked(load_file(path, path.name))
-
-
-def _checked(document: Document) -> Contract:
-    problems = schema_problems(document, "contract.schema.json")
-    if problems:
-        raise InputError(problems)
-    contract = build_model(document)
-    problems = check_rules(contract)
-    if problems:
-        raise InputError(problems)
-    return contract
-
-
 def validate(path: Path, strict: bool = False) -> Report:
     """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
+    from generator.documents.contract import build_contract, build_requirements
+    from generator.errors import merge_years
+
     contract = load_contract(path)
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for year in sorted(contract.years):
-        resolved = resolve_year(contract, year)
+    found: list[Problem] = list(contract.warnings)
+    for year in contract.years.values():
         for builder in (build_contract, build_requirements):
-            errors += builder(contract, resolved)[1]
-        year_errors, year_warnings = split_problems(renewal_problems(contract, year), strict)
-        errors += year_errors
-        warnings += year_warnings
+            found += builder(year)[1]
+        found += renewal_problems(contract, year.year)
+    errors, warnings = split_problems(found, strict)
     if errors:
-        raise InputError(set(errors))
-    years = "、".join(str(y) for y in sorted(contract.years))
+        raise InputError(merge_years(errors, contract.years))
+    years = "、".join(str(y) for y in contract.years)
     summary = f"{path.name} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
-    return Report(sorted(set(warnings)), summary)
+    return Report(merge_years(warnings, contract.years), summary)
 
 
-def _produce(job: Job, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
+def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
     if pdf:
         soffice()  # fail before any work when LibreOffice is missing
-    contract = load_contract(Path(job.contract))
-    output = run(job, contract)
+    contract = load_contract(home / job.contract)
+    output = run(job, contract, home)
     files = dict(output.files)
     if pdf:
         files.update(to_pdf(output.files))
     return contract, output, files
 
 
-def generate(job: Job, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
-    """Run one job and write its files (and PDF copies) into ``out_dir`` as one batch."""
-    _, output, files = _produce(job, pdf)
+def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Run one job (its contract and files relative to ``home``) and write its files as one batch."""
+    _, output, files = _produce(job, home, pdf)
     return write_batch(out_dir, files), output.warnings
 
 
-def generate_contract(path: Path, year: int, out_dir: Path, strict: bool = False) -> tuple[list[Path], list[Problem]]:
-    """Write the year's contract and its requirement document (appendix 5) as separate files."""
-    return generate(Job("contract", str(path), year=year, strict=strict), out_dir)
-
-
-def generate_requirements(path: Path, year: int, out_dir: Path, strict: bool = False) -> tuple[list[Path], list[Problem]]:
-    """Write the year's requirement document (用户需求书) alone."""
-    return generate(Job("requirements", str(path), year=year, strict=strict), out_dir)
-
-
-def generate_assessment(
-    job: Job, out_dir: Path, record_result: bool = False, pdf: bool = False
-) -> tuple[list[Path], list[Problem]]:
+def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool = False,
+                        pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Write the year's assessment; with ``record_result``, also store it in contract.yaml.
 
     The updated contract.yaml is built and validated before anything is written, so a record that
     would not validate leaves both the output folder and the contract untouched.
     """
-    path = Path(job.contract)
-    contract, output, files = _produce(job, pdf)
+    path = home / job.contract
+    _, output, files = _produce(job, home, pdf)
     updated = None
     if record_result:
         from generator.analysis.assessment import record
 
-        updated = record(path, contract, output.result)
-        _checked(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+        updated = record(_read_text(path), path.name, output.result).encode("utf-8")
+        check_document(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+        _check_writable(path)
     written = write_batch(out_dir, files)
     if updated is not None:
-        written += write_batch(path.parent, {path.name: updated})
+        written.append(replace_file(path, updated))
     return written, output.warnings
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GenError(f"无法读取 {path}：{exc}") from None
+
+
+def _check_writable(path: Path) -> None:
+    """Fail before anything is written when the contract file could not be updated afterwards."""
+    target = path.resolve()
+    if not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
+        raise GenError(f"无法写入 {path}（没有写权限）：未生成任何文件，请检查文件和所在目录的权限后重试")
+
+
+def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
+    """Append the skeleton of contract year ``year`` to contract.yaml; return what staff must fill in.
+
+    The new year copies the previous year's signatories and is a renewal with an empty contract
+    number; a commented example shows how a change (here a fee change) is written once, in its year.
+    """
+    from generator.source.edit import append_year
+
+    contract = load_contract(path)
+    last = max(contract.years)
+    if year <= last:
+        raise UsageError(f"{path.name} 中已有 {last} 年度，新年度应晚于它（例如 {last + 1}）")
+    previous = contract.year(last)
+    block = new_year_block(year, previous)
+    updated = append_year(_read_text(path), path.name, block).encode("utf-8")
+    checked = check_document(load_bytes(updated, path.name))
+    _check_writable(path)
+    replace_file(path, updated)
+    todo = [
+        f"已在 {path.name} 的 years 中追加 {year} 年度。请填写或核对：",
+        "  1. contract_number：合同编号（签订时由甲方编制；暂不知道可留空，文档中会留出空白）",
+        f"  2. signed_on：签订日期（不写则为 {last} 年度服务期满的次日）",
+        f"  3. signatories：双方签字人（已从 {last} 年度复制）",
+        f"  4. {last} 年度的考核结果：gen assess --year {last} --record",
+        "  5. 本年度变化的合同内容（预算、费用明细、付款、人员、考核指标……）：写在该年度下，只写变化的部分",
+        f"然后运行 gen validate，再运行 gen contract --year {year} 和 gen diff --from {last} --to {year} 核对。",
+    ]
+    return todo, sorted(renewal_problems(checked, year))
+
+
+def new_year_block(year: int, previous: ContractYear) -> list[str]:
+    """The lines of a new year's entry, commented so staff see where changes go."""
+    fees = previous.data["fees"]
+    item = next((i for i in fees["items"] if "id" in i), None)
+    example = [
+        "    # 自本年度起变化的合同内容写在这里，只写变化的部分，以后年度沿用（写 null 删除一项）。例如预算调整：",
+        "    # fees:",
+        f"    #   total: {fees['total']}",
+    ]
+    if item is not None:
+        example += ["    #   items:", f"    #     - {{id: {item['id']}, amount: {item['amount']}}}"]
+    return [
+        f"{year}:",
+        "  kind: renewal",
+        "  # 合同编号：签订时由甲方编制；留空则文档中留出手填空白",
+        '  contract_number: ""',
+        f"  budget_year: {year}",
+        "  signatories:",
+        f"    buyer: {previous.signatories['buyer']}",
+        f"    supplier: {previous.signatories['supplier']}",
+        *(line.replace("    #", "  #", 1) for line in example),
+    ]
 
 
 def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
@@ -130,27 +174,27 @@ class Plan:
     jobs: list[Job]
     skipped: list[str]
     contract: Contract
+    home: Path
 
 
 def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Plan:
     """Every document of a contract year that the data at hand allows."""
-    from generator.rules.payment import service_months
-
     contract = load_contract(path)
-    resolved = resolve_year(contract, year)
-    common = {"contract": str(path), "strict": strict}
-    jobs = [Job("contract", year=year, **common), Job("invoices", year=year, data=str(data_dir), **common)]
-    months = service_months(resolved.term_start, contract.duration_months)
+    current = contract.year(year)
+    common = {"strict": strict}
+    jobs = [Job.relative("contract", path, year=year, **common),
+            Job.relative("invoices", path, year=year, data=str(data_dir), **common)]
+    months = current.service_months()
     present = [m for m in months if (data_dir / m).is_dir()]
-    jobs += [Job("report", month=m, data=str(data_dir), **common) for m in present]
+    jobs += [Job.relative("report", path, month=m, data=str(data_dir), **common) for m in present]
     skipped = [f"{m} 月报：没有数据目录 {data_dir / m}" for m in months if m not in present]
-    first, last = contract.renewal.assessment_months
+    first, last = current.renewal.assessment_months
     missing = [m for m in months[first - 1 : last] if m not in present]
     if missing:
         skipped.append(f"年度考核：缺少 {'、'.join(missing)} 的数据（可单独运行 gen assess --partial）")
     else:
-        jobs.append(Job("assessment", year=year, data=str(data_dir), **common))
-    return Plan(jobs, skipped, contract)
+        jobs.append(Job.relative("assessment", path, year=year, data=str(data_dir), **common))
+    return Plan(jobs, skipped, contract, path.resolve().parent)
 
 
 def generate_all(
@@ -159,11 +203,10 @@ def generate_all(
     """Run every planned job in memory, then write everything as one all-or-nothing batch."""
     if pdf:
         soffice()
-    contract = plan.contract
     files: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for job in plan.jobs:
-        output = run(job, contract)
+        output = run(job, plan.contract, plan.home)
         files.update(output.files)
         warnings += [w for w in output.warnings if w not in warnings]
         if progress:
@@ -181,33 +224,55 @@ class Verdict:
     findings: list[str]
 
 
-def _source_path(label: str) -> Path:
-    return TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else Path(label)
-
-
-def verify(document: Path) -> Verdict:
+def verify(document: Path, contract_path: Path) -> Verdict:
     """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
-    job = Job(**json.loads(props["hcg.job"]))
-    recorded: dict[str, str] = json.loads(props.get("hcg.sources", "{}"))
+    job, recorded = _recorded(document, props)
+    home = contract_path.resolve().parent
     findings = []
     if props.get("hcg.generator") != GENERATOR:
         findings.append(f"生成器版本不同：文档由 {props.get('hcg.generator')} 生成，当前为 {GENERATOR}")
+    contract = load_contract(contract_path)
     for label, old in sorted(recorded.items()):
-        path = _source_path(label)
+        name, _, year = label.partition("#")
+        if year:
+            current = contract.years.get(int(year)) if year.isdigit() else None
+            if current is None:
+                findings.append(f"源文件已修改：{name}（其中已没有 {year} 年度）")
+            elif current.fingerprint != old:
+                findings.append(f"源文件已修改：{name}（{year} 年度的合同内容与生成时不同）")
+            continue
+        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
         if not path.is_file():
             findings.append(f"源文件已不存在：{label}")
         elif digest(path) != old:
             findings.append(f"源文件已修改：{label}（生成时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
     if findings:
         return Verdict(False, findings)
-    regenerated = run(job, load_contract(Path(job.contract))).files.get(document.name)
+    try:
+        regenerated = run(job, contract, home).files.get(document.name)
+    except InputError as error:
+        # Only where, never what: a crafted document may name any file, whose lines must not be shown.
+        where = "、".join(sorted({f"{p.file}:{p.line}" for p in error.problems}))
+        return Verdict(False, [f"按记录的命令重新生成失败（{where} 有问题），请先单独运行该命令查看原因"])
     if regenerated is None:
         return Verdict(False, [f"按记录的命令重新生成时没有得到 {document.name}（文件可能被改名）"])
     if regenerated != document.read_bytes():
         return Verdict(False, ["源文件未变，但文档内容与重新生成的结果不同：文档在生成后被改动过"])
-    return Verdict(True, [f"一致：{document.name} 与当前数据源生成的结果完全相同（{len(recorded)} 个源文件未改动）"])
+    return Verdict(True, [f"一致：{document.name} 与当前数据源生成的结果完全相同（{len(recorded)} 个源未改动）"])
 
 
+def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:
+    """The job and source fingerprints stored in a document, refusing anything malformed."""
+    try:
+        raw = json.loads(props["hcg.job"])
+        sources = json.loads(props.get("hcg.sources", "{}"))
+        job = Job(**raw)
+        valid = isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
+    except (ValueError, TypeError):
+        valid = False
+    if not valid or job.kind not in ("contract", "requirements", "invoices", "report", "assessment", "diff"):
+        raise GenError(f"{document}：生成来源信息已损坏或格式不对，无法核对")
+    return job, sources

@@ -75,8 +75,8 @@ def _report(paths: Iterable[Path], warnings: Iterable[Problem]) -> None:
         click.echo(str(path))
 
 
-def _run(job: Job, out_dir: Path, pdf: bool) -> None:
-    _report(*api.generate(job, out_dir, pdf))
+def _run(job: Job, contract_path: Path, out_dir: Path, pdf: bool) -> None:
+    _report(*api.generate(job, contract_path.resolve().parent, out_dir, pdf))
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -109,6 +109,24 @@ def validate(contract_path: Path, strict: bool) -> None:
     click.echo(report.summary)
 
 
+@main.command("new-year", context_settings=CONTEXT)
+@click.argument("year", type=click.IntRange(2000, 2100))
+@contract_option
+def new_year(year: int, contract_path: Path) -> None:
+    """开始一个新的合同年度：在 contract.yaml 的 years 中追加该年度的框架（保留所有注释）。
+
+    \b
+    新年度为续签（kind: renewal），合同编号留空，签字人从上一年度复制，并附一个费用调整的注释示例。
+    之后在该年度下只写本年度起变化的内容（预算、费用、付款、人员、考核指标……），以后年度沿用。
+    示例：gen new-year 2026
+    """
+    todo, warnings = api.new_year(contract_path, year)
+    for line in todo:
+        click.echo(line)
+    for warning in warnings:
+        click.echo(warning.format(), err=True)
+
+
 @main.command(context_settings=CONTEXT)
 @year_option
 @generating
@@ -118,7 +136,7 @@ def contract(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: b
     \b
     示例：gen contract --year 2025 --out outputs
     """
-    _run(Job("contract", str(contract_path), year=year, strict=strict), out_dir, pdf)
+    _run(Job.relative("contract", contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -130,7 +148,7 @@ def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, stric
     \b
     示例：gen requirements --year 2025
     """
-    _run(Job("requirements", str(contract_path), year=year, strict=strict), out_dir, pdf)
+    _run(Job.relative("requirements", contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -149,10 +167,9 @@ def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, da
     示例：gen invoices --year 2024 --rankings rankings-2024.yaml
           gen invoices --year 2024 --paid paid-2024.yaml --as-of 2024-12-31
     """
-    job = Job("invoices", str(contract_path), year=year, data=str(data_dir), strict=strict,
-              rankings=str(rankings) if rankings else None, paid=str(paid) if paid else None,
-              as_of=as_of.date().isoformat() if as_of else None)
-    _run(job, out_dir, pdf)
+    job = Job.relative("invoices", contract_path, year=year, data=str(data_dir), strict=strict, rankings=rankings,
+                       paid=paid, as_of=as_of.date().isoformat() if as_of else None)
+    _run(job, contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -167,8 +184,9 @@ def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path,
     数据目录结构：data/2024-05/calls.csv、tickets.csv（或 .xlsx）、month.yaml
     示例：gen report --month 2024-05 --data data
     """
-    job = Job("report", str(contract_path), month=month, data=str(data_dir), skip_bad_rows=skip_bad_rows, strict=strict)
-    _run(job, out_dir, pdf)
+    job = Job.relative("report", contract_path, month=month, data=str(data_dir), skip_bad_rows=skip_bad_rows,
+                       strict=strict)
+    _run(job, contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -185,8 +203,8 @@ def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contra
     示例：gen assess --year 2024 --data data
           gen assess --year 2024 --record   （结果写入 contract.yaml，供下一年度续签核对）
     """
-    job = Job("assessment", str(contract_path), year=year, data=str(data_dir), partial=partial, strict=strict)
-    _report(*api.generate_assessment(job, out_dir, record_result, pdf))
+    job = Job.relative("assessment", contract_path, year=year, data=str(data_dir), partial=partial, strict=strict)
+    _report(*api.generate_assessment(job, contract_path.resolve().parent, out_dir, record_result, pdf))
 
 
 @main.command(context_settings=CONTEXT)
@@ -201,7 +219,7 @@ def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path, pdf: 
     \b
     示例：gen diff --from 2024 --to 2025
     """
-    _run(Job("diff", str(contract_path), from_year=from_year, to_year=to_year), out_dir, pdf)
+    _run(Job.relative("diff", contract_path, from_year=from_year, to_year=to_year), contract_path, out_dir, pdf)
 
 
 @main.command("all", context_settings=CONTEXT)
@@ -229,15 +247,16 @@ def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path,
 
 @main.command(context_settings=CONTEXT)
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def verify(document: Path) -> None:
+@contract_option
+def verify(document: Path, contract_path: Path) -> None:
     """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用）。
 
     \b
-    文档中记录了生成它的命令和各源文件的指纹；不一致时列出哪个源文件被修改，退出码为 1。
-    请在生成文档时所在的目录中运行。
+    文档中记录了生成它的命令和各源文件（合同按年度）的指纹；不一致时列出哪个源被修改，退出码为 1。
+    数据文件按相对于合同文件所在目录的路径查找。
     示例：gen verify outputs/contract-2025.docx
     """
-    verdict = api.verify(document)
+    verdict = api.verify(document, contract_path)
     for line in verdict.findings:
         click.echo(line, err=not verdict.matches)
     if not verdict.matches:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -16,13 +16,24 @@ class Problem:
     path: str
     message: str
     severity: str = "error"
+    years: tuple[int, ...] = ()  # the contract years it breaks, when not all of them
 
     def format(self) -> str:
         """Render as ``file:line:col: path: message`` (the form editors and CI logs link)."""
         where = f"{self.file}:{self.line}:{self.column}"
         prefix = "警告" if self.severity == "warning" else "错误"
         path = f" {self.path}:" if self.path else ""
-        return f"{where}:{path} {prefix}：{self.message}"
+        years = f"{'、'.join(map(str, self.years))} 年度：" if self.years else ""
+        return f"{where}:{path} {prefix}：{years}{self.message}"
+
+
+def merge_years(problems: Iterable[Problem], all_years: Iterable[int]) -> list[Problem]:
+    """One problem per place and message, naming the years it breaks (none named when it breaks all)."""
+    everyone = set(all_years)
+    grouped: dict[Problem, set[int]] = {}
+    for problem in problems:
+        grouped.setdefault(replace(problem, years=()), set()).update(problem.years or everyone)
+    return sorted(replace(p, years=() if years >= everyone else tuple(sorted(years))) for p, years in grouped.items())
 
 
 class GenError(Exception):

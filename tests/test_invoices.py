@@ -13,7 +13,6 @@ import pytest
 
 from generator.api import load_contract
 from generator.rules.payment import build_schedule, choose_tier
-from generator.rules.resolve import resolve_year
 
 from conftest import CONTRACT, run_cli
 from docx_inspect import body_text
@@ -66,7 +65,7 @@ def test_ranking_tiers(tmp_path: Path, ranks: list[int], expected: tuple[str, st
 
 
 def test_tier_boundaries_directly() -> None:
-    tiers = load_contract(CONTRACT).milestones[2].tiers
+    tiers = load_contract(CONTRACT).year(2024).milestones[2].tiers
     for average, index in ((Decimal(5), 0), (Decimal("5.2"), 1), (Decimal(9), 1), (Decimal("9.5"), 2), (Decimal(19), 2)):
         assert choose_tier(tiers, average, "literal") == index
     assert choose_tier(tiers, Decimal("5.2"), "round_half_up") == 0
@@ -138,17 +137,26 @@ def test_rounding_at_half_a_fen(edited: Callable[..., Path]) -> None:
     result = run_cli("validate", "--contract", str(path))
     # 45% of 0.05 = 0.0225 → 0.02; 30% → 0.015 → 0.02 (half-up); 25% → 0.0125 → 0.01: 0.05 in all.
     assert result.exit_code == 0, result.stderr
-    contract = load_contract(path)
-    schedule = build_schedule(contract, resolve_year(contract, 2024), {})
+    schedule = build_schedule(load_contract(path).year(2024), {})
     assert [r.best.amount for r in schedule.rows] == [Decimal("0.02"), Decimal("0.02"), Decimal("0.01")]
 
 
-def test_milestones_that_do_not_round_to_the_total_are_an_error(edited: Callable[..., Path]) -> None:
+def test_a_rounding_residual_is_absorbed_by_the_last_milestone(edited: Callable[..., Path]) -> None:
     path = tiny_contract(edited, "0.06")
     result = run_cli("validate", "--contract", str(path))
-    assert result.exit_code == 1
-    # 0.027 → 0.03, 0.018 → 0.02, 0.015 → 0.02: the rounded parts overshoot the total by a fen.
-    assert "分别四舍五入到分后合计 ¥0.07" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    # 0.027 → 0.03, 0.018 → 0.02, 0.015 → 0.02 overshoot by a fen: the last best tier gives it back.
+    schedule = build_schedule(load_contract(path).year(2024), {})
+    assert [r.best.amount for r in schedule.rows] == [Decimal("0.03"), Decimal("0.02"), Decimal("0.01")]
+    assert schedule.rows[2].best.residual == Decimal("-0.01")
+
+
+def test_the_residual_can_be_reported_instead(edited: Callable[..., Path]) -> None:
+    path = tiny_contract(edited, "0.06")
+    path.write_text(path.read_text("utf-8").replace("residual: absorb_last", "residual: report"), "utf-8")
+    result = run_cli("validate", "--contract", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "分别四舍五入到分后合计 ¥0.07" in result.stderr and "警告" in result.stderr
 
 
 def test_late_fees_and_cap(tmp_path: Path) -> None:

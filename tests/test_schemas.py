@@ -58,3 +58,21 @@ def test_every_property_has_chinese_help(path: Path) -> None:
 def test_contract_yaml_points_editors_at_the_schema() -> None:
     first = (ROOT / "contract.yaml").read_text("utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=schemas/contract.schema.json"
+
+
+def test_patch_schema_is_current() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "patch_schemas.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_year_changes_get_hover_help_from_the_patch_schema() -> None:
+    years = json.loads((ROOT / "schemas" / "years.schema.json").read_text("utf-8"))["$defs"]["years"]["additionalProperties"]
+    patch = json.loads((ROOT / "schemas" / "patch.schema.json").read_text("utf-8"))["$defs"]
+    for section in ("fees", "payment", "terms", "scoring", "articles"):
+        assert years["properties"][section] == {"$ref": f"patch.schema.json#/$defs/{section}"}
+        assert "只写变化的部分" in patch[section]["description"]
+    item = patch["fees"]["properties"]["items"]["anyOf"][0]["items"]
+    assert "required" not in item and {"_remove", "_after", "_before"} <= set(item["properties"])

@@ -121,8 +121,8 @@ TEMPLATE_CASES = {
 @pytest.mark.parametrize("case", sorted(TEMPLATE_CASES))
 def test_template_errors_name_the_clause(case: str, edited: Callable[..., Path]) -> None:
     expression, message = TEMPLATE_CASES[case]
-    target = "  - title: 运维服务\n    body:\n      - 乙方需确保"
-    path = edited((target, f"  - title: 运维服务\n    body:\n      - 乙方{expression}需确保"))
+    target = "    title: 运维服务\n    body:\n      - 乙方需确保"
+    path = edited((target, f"    title: 运维服务\n    body:\n      - 乙方{expression}需确保"))
     result = run_cli("validate", "--contract", str(path))
     assert result.exit_code == 1
     assert ": articles[5].body[0]: 错误：" in result.stderr

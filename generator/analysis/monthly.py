@@ -14,10 +14,9 @@ from generator.exports.ingest import BadRow, MonthData, Ticket, load_month
 from generator.exports.metrics import Counts, count_month, percent, ranked
 from generator.exports.privacy import quotable, quote
 from generator.rules.dates import add_months
-from generator.rules.model import Contract
+from generator.rules.model import Contract, ContractYear
 from generator.rules.money import to_decimal, two_places
-from generator.rules.payment import choose_tier, service_months
-from generator.rules.resolve import resolve_year
+from generator.rules.payment import choose_tier
 from generator.rules.scoring import ScoreCard, score
 
 
@@ -83,17 +82,7 @@ def shift(month: str, months: int) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def contract_year_of(contract: Contract, month: str) -> int:
-    """The contract year whose service months contain ``month``."""
-    for year in sorted(contract.years):
-        resolved = resolve_year(contract, year)
-        if month in service_months(resolved.term_start, contract.duration_months):
-            return year
-    known = "、".join(str(y) for y in sorted(contract.years))
-    raise UsageError(f"{month} 不在任何合同年度的服务期内（contract.yaml 中的年度：{known}）")
-
-
-def scoring_inputs(contract: Contract, counts: Counts, extras: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def scoring_inputs(contract: ContractYear, counts: Counts, extras: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Inputs for appendix 1: rates from counts; month.yaml values averaged or summed as the YAML says."""
     averaged = set(contract.data["scoring"]["averaged_inputs"])
     inputs: dict[str, Any] = dict(counts.rates())
@@ -111,7 +100,7 @@ def scoring_inputs(contract: Contract, counts: Counts, extras: Sequence[Mapping[
 _COUNTED: dict[tuple[int, tuple[str, ...], int], tuple[MonthData, Counts]] = {}
 
 
-def _counts(contract: Contract, data: MonthData) -> Counts:
+def _counts(contract: ContractYear, data: MonthData) -> Counts:
     """Counts of a loaded month, memoised for the loaded object (it is reused across a `gen all` run)."""
     scoring = contract.data["scoring"]
     key = (id(data), tuple(scoring["satisfied_answers"]), scoring["revisit_hours"])
@@ -123,18 +112,27 @@ def _counts(contract: Contract, data: MonthData) -> Counts:
     return hit[1]
 
 
-def _earlier_months(contract: Contract, data_dir: Path, month: str) -> dict[str, tuple[Counts, Mapping[str, Any]]]:
+def _earlier_months(contract: Contract, current: ContractYear, data_dir: Path,
+                    month: str) -> dict[str, tuple[Counts, Mapping[str, Any]]]:
     """Counts and month.yaml of each of the twelve months before ``month`` that has a data folder.
 
-    Neighbouring months are read leniently (bad rows skipped): only the reported month's own rows
-    decide whether the report can be written.
+    Each month is counted by the definitions of the contract year it belongs to (the reported year's
+    when it precedes every contract year). Neighbouring months are read leniently (bad rows skipped):
+    only the reported month's own rows decide whether the report can be written.
     """
     window = {}
     for m in (shift(month, -k) for k in range(12, 0, -1)):
         if (data_dir / m).is_dir():
             data = load_month(data_dir, m, skip_bad_rows=True)
-            window[m] = (_counts(contract, data), data.extra)
+            window[m] = (_counts(_year_in_force(contract, m, current), data), data.extra)
     return window
+
+
+def _year_in_force(contract: Contract, month: str, fallback: ContractYear) -> ContractYear:
+    try:
+        return contract.year_of_month(month)
+    except UsageError:
+        return fallback
 
 
 def _hot_topics(counts: Counts, tickets: Sequence[Ticket], how_many: int) -> tuple[HotTopic, ...]:
@@ -150,9 +148,8 @@ def _hot_topics(counts: Counts, tickets: Sequence[Ticket], how_many: int) -> tup
     return tuple(topics)
 
 
-def _rank_info(contract: Contract, year: int, month: str, ranks: Mapping[str, int]) -> RankInfo:
-    resolved = resolve_year(contract, year)
-    months = service_months(resolved.term_start, contract.duration_months)
+def _rank_info(contract: ContractYear, month: str, ranks: Mapping[str, int]) -> RankInfo:
+    months = contract.service_months()
     number = months.index(month) + 1
     for milestone in contract.milestones:
         if milestone.ranking_months and milestone.ranking_months[0] <= number <= milestone.ranking_months[1]:
@@ -165,7 +162,7 @@ def _rank_info(contract: Contract, year: int, month: str, ranks: Mapping[str, in
             return RankInfo(
                 ranks[month], milestone.index + 1, period, so_far, average,
                 f"第{tier.rank_min}-{tier.rank_max}名" if tier else None,
-                tier.percent if tier else None, tier.amount(contract.total) if tier else None,
+                tier.percent if tier else None, tier.amount if tier else None,
             )
     return RankInfo(ranks[month], None, (), {}, None, None, None, None)
 
@@ -185,16 +182,15 @@ def _problems(report_card: ScoreCard, staff: int, minimum: int, rank: RankInfo, 
 
 def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_rows: bool) -> MonthReport:
     """Read the month (and what surrounds it) and compute every figure of the report."""
-    year = contract_year_of(contract, month)
+    current = contract.year_of_month(month)
+    year = current.year
     data = load_month(data_dir, month, skip_bad_rows)
-    counts = _counts(contract, data)
+    counts = _counts(current, data)
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
-    earlier = _earlier_months(contract, data_dir, month)
+    earlier = _earlier_months(contract, current, data_dir, month)
     previous = earlier[previous_month][0] if previous_month in earlier else None
     last_year = earlier[last_year_month][0] if last_year_month in earlier else None
-    resolved = resolve_year(contract, year)
-    ytd_months = [m for m in service_months(resolved.term_start, contract.duration_months)
-                  if m == month or (m < month and m in earlier)]
+    ytd_months = [m for m in current.service_months() if m == month or (m < month and m in earlier)]
     ytd_counts, extras = counts, [data.extra]
     for m in ytd_months[:-1]:
         ytd_counts = ytd_counts + earlier[m][0]
@@ -203,15 +199,15 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
     trend.append((month, counts.calls, counts.rates()["接通率"]))
     ranks = {m: int(e["全省排名"]) for m, (_, e) in earlier.items()}
     ranks[month] = int(data.extra["全省排名"])
-    card = score(contract, scoring_inputs(contract, counts, [data.extra]))
-    ytd_card = score(contract, scoring_inputs(contract, ytd_counts, extras))
-    rank = _rank_info(contract, year, month, ranks)
-    minimum = contract.data["terms"]["staffing"]["minimum"]
+    card = score(current, scoring_inputs(current, counts, [data.extra]))
+    ytd_card = score(current, scoring_inputs(current, ytd_counts, extras))
+    rank = _rank_info(current, month, ranks)
+    minimum = current.data["terms"]["staffing"]["minimum"]
     staff = int(data.extra["在岗人数"])
-    settings = contract.data["report"]
+    settings = current.data["report"]
     first = settings["first_issue"]
     total_issue = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:]) - int(first[5:]) + 1
-    free_rank = next(i["rule"]["free_rank_max"] for i in contract.data["scoring"]["indicators"] if i["rule"]["kind"] == "ranking")
+    free_rank = next(i["rule"]["free_rank_max"] for i in current.data["scoring"]["indicators"] if i["rule"]["kind"] == "ranking")
     issued = date.fromisoformat(f"{shift(month, 1)}-{settings['issue_day']:02d}")
     return MonthReport(
         month=month, contract_year=year, issue_in_year=int(month[5:]), issue_total=total_issue, issued_on=issued,

@@ -7,7 +7,7 @@ from datetime import datetime
 from generator.analysis.assessment import Assessment
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
 from generator.exports.metrics import percent
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places
 from generator.rules.numerals import cn_date
 
@@ -42,7 +42,7 @@ def _card(result: Assessment) -> Table:
     return Table(tuple(rows), (8, 26, 13, 17, 10, 68, 14)).small()
 
 
-def build_assessment(contract: Contract, result: Assessment) -> DocumentModel:
+def build_assessment(contract: ContractYear, result: Assessment) -> DocumentModel:
     """The assessment as a document a reviewer can check by hand."""
     project = contract.data["project"]["name"]
     verdict = "续签" if result.passed else "不续签"

@@ -10,9 +10,8 @@ from generator.documents.context import contract_context
 from generator.documents.model import Block, Cell, DocumentModel, PageBreak, Paragraph, Table
 from generator.documents.templating import Renderer, environment
 from generator.rules import numerals
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import to_decimal, yuan
-from generator.rules.resolve import ResolvedYear
 from generator.source.loader import PathKey
 
 _LABELS = {
@@ -27,12 +26,10 @@ _LABELS = {
 class _Builder:
     """Walks the text tree of contract.yaml, rendering each text at its YAML path."""
 
-    def __init__(self, contract: Contract, resolved: ResolvedYear) -> None:
-        self.contract = contract
-        self.data = contract.data
-        self.year = resolved
-        context = contract_context(contract, resolved)
-        self.renderer = Renderer(contract.document, environment(contract.write_optional_zero), context)
+    def __init__(self, year: ContractYear) -> None:
+        self.data = year.data
+        self.year = year
+        self.renderer = Renderer(year.source, environment(year.write_optional_zero), contract_context(year))
         snippets = {
             name: self.renderer.render(text, ("snippets", name)) for name, text in self.data["snippets"].items()
         }
@@ -64,10 +61,7 @@ class _Builder:
                 yield Paragraph(label(index + 1) + self.text(item, here))
                 continue
             override = self.year.overrides.get(item.get("id", ""))
-            if override is not None:
-                text = self.text(override, ("years", str(self.year.year), "overrides", item["id"]))
-            else:
-                text = self.text(item["text"], (*here, "text"))
+            text = self.text(*override) if override is not None else self.text(item["text"], (*here, "text"))
             body = item.get("body", [])
             # A sentence that introduces a table stays on the table's page.
             leads_table = bool(body) and isinstance(body[0], dict) and "table" in body[0]
@@ -218,19 +212,19 @@ def _model(builder: _Builder, blocks: list[Block], title: str, cover: bool) -> D
     )
 
 
-def build_contract(contract: Contract, resolved: ResolvedYear) -> tuple[DocumentModel, list[Any]]:
+def build_contract(year: ContractYear) -> tuple[DocumentModel, list[Any]]:
     """The whole contract for one year, plus any template problems found while rendering it."""
-    builder = _Builder(contract, resolved)
+    builder = _Builder(year)
     blocks = builder.contract_blocks()
-    title = f"{contract.data['project']['name']}合同（{resolved.year}年度）"
+    title = f"{year.data['project']['name']}合同（{year.year}年度）"
     return _model(builder, blocks, title, cover=True), builder.renderer.problems
 
 
-def build_requirements(contract: Contract, resolved: ResolvedYear) -> tuple[DocumentModel, list[Any]]:
-    """Appendix 5 (用户需求书) as a document of its own."""
-    builder = _Builder(contract, resolved)
+def build_requirements(year: ContractYear) -> tuple[DocumentModel, list[Any]]:
+    """The requirement document (用户需求书) appendix as a document of its own."""
+    builder = _Builder(year)
     blocks = builder.requirement_blocks()
-    title = f"{contract.data['project']['name']}用户需求书（{resolved.year}年度）"
+    title = f"{year.data['project']['name']}用户需求书（{year.year}年度）"
     return _model(builder, blocks, title, cover=False), builder.renderer.problems
 
 

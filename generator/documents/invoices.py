@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import capital, cny, pct, two_places
 from generator.rules.numerals import cn_date
 from generator.rules.payment import FRACTIONAL_RULES, Row, Schedule, TierOption
@@ -15,11 +15,11 @@ from generator.rules.payment import FRACTIONAL_RULES, Row, Schedule, TierOption
 PENDING = "待定"
 
 
-def _money(contract: Contract, amount: Decimal) -> tuple[str, str]:
+def _money(contract: ContractYear, amount: Decimal) -> tuple[str, str]:
     return cny(amount), capital(amount, contract.write_optional_zero)
 
 
-def _header(contract: Contract, schedule: Schedule) -> Table:
+def _header(contract: ContractYear, schedule: Schedule) -> Table:
     parties, bank = contract.data["parties"], contract.data["parties"]["supplier"]["bank"]
     figures, words = _money(contract, schedule.total)
     rows = [
@@ -40,7 +40,7 @@ def _header(contract: Contract, schedule: Schedule) -> Table:
     )
 
 
-def _schedule_table(contract: Contract, schedule: Schedule) -> Table:
+def _schedule_table(contract: ContractYear, schedule: Schedule) -> Table:
     header = tuple(Cell.of(t, style="table_header") for t in
                    ("序号", "付款依据", "付款日期", "最迟开票日期", "比例", "金额", "大写金额"))
     rows = [header]
@@ -58,7 +58,7 @@ def _schedule_table(contract: Contract, schedule: Schedule) -> Table:
     return Table(tuple(rows), (8, 34, 22, 22, 12, 28, 30)).small()
 
 
-def _tier_table(contract: Contract, options: tuple[TierOption, ...], chosen: TierOption | None) -> Table:
+def _tier_table(contract: ContractYear, options: tuple[TierOption, ...], chosen: TierOption | None) -> Table:
     header = tuple(Cell.of(t, style="table_header") for t in ("平均排名档位", "比例", "金额", "大写金额", "适用"))
     rows = [header]
     for option in options:
@@ -72,7 +72,7 @@ def _tier_table(contract: Contract, options: tuple[TierOption, ...], chosen: Tie
     return Table(tuple(rows), (30, 16, 30, 64, 16)).small()
 
 
-def _ranked(contract: Contract, row: Row) -> Iterator[Block]:
+def _ranked(contract: ContractYear, row: Row) -> Iterator[Block]:
     yield Paragraph(f"第{row.number}笔：{row.basis}（付款日期 {row.due.isoformat()}）", "heading2")
     months = "、".join(row.ranking_months)
     yield Paragraph(f"排名统计月份：{months}。")
@@ -92,7 +92,7 @@ def _ranked(contract: Contract, row: Row) -> Iterator[Block]:
     yield _tier_table(contract, row.options, row.chosen)
 
 
-def _late(contract: Contract, schedule: Schedule) -> Iterator[Block]:
+def _late(contract: ContractYear, schedule: Schedule) -> Iterator[Block]:
     rules = contract.data["payment"]["late_fee"]
     yield Paragraph("四、逾期付款违约金", "heading1")
     yield Paragraph(
@@ -117,7 +117,7 @@ def _late(contract: Contract, schedule: Schedule) -> Iterator[Block]:
     yield Paragraph("注：甲方因财政拨款等原因引起的付款延期，不视为甲方违约，乙方不得因此主张违约责任（第八条1）。")
 
 
-def build_invoices(contract: Contract, schedule: Schedule, with_payments: bool) -> DocumentModel:
+def build_invoices(contract: ContractYear, schedule: Schedule, with_payments: bool) -> DocumentModel:
     """The schedule as a document for finance staff."""
     project = contract.data["project"]["name"]
     blocks: list[Block] = [
@@ -143,6 +143,11 @@ def build_invoices(contract: Contract, schedule: Schedule, with_payments: bool) 
         Paragraph("三、合计", "heading1"),
         Paragraph(f"按最好档位合计：{best}（{best_words}），{check}合同总金额{cny(schedule.total)}。"),
     ]
+    for row in schedule.rows:
+        if row.best.residual:
+            blocks.append(Paragraph(
+                f"{row.label}最好档位金额含尾差{cny(row.best.residual)}：各节点金额分别四舍五入到分后与合同总金额相差"
+                f"{cny(abs(row.best.residual))}，由这一笔吸收，使各节点合计恰好等于合同总金额。"))
     if schedule.given_total is None:
         blocks.append(Paragraph(f"按已给排名合计：{PENDING}（尚有节点缺少排名）。"))
     else:

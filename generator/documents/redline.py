@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from difflib import SequenceMatcher
+from typing import Any
 
 from generator.documents.model import Block, Cell, DocumentModel, Image, PageBreak, Paragraph, Segment, Table
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.numerals import cn_date
-from generator.rules.resolve import ResolvedYear
+from generator.source.layers import changed_facts, show_path
+from generator.source.loader import format_path
+from generator.source.schema import titles
 
 _TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+|.", re.S)
 
@@ -107,10 +111,57 @@ def redline_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
     return out
 
 
-def data_changes(contract: Contract, before: ResolvedYear, after: ResolvedYear) -> list[tuple[str, str, str, str]]:
-    """(label, YAML path, old, new) for each year-level fact that differs."""
-    def year_path(resolved: ResolvedYear, key: str) -> str:
-        return f"years.{resolved.year}.{key}"
+TEXT_SECTIONS = ("snippets", "preamble", "articles", "appendices")
+_LONG = 60
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value) if all(not isinstance(v, dict | list) for v in value) else "（列表）"
+    if isinstance(value, dict):
+        return "（多项）"
+    text = str(value)
+    return text if len(text) <= _LONG else text[:_LONG] + "…"
+
+
+def _item_name(data: Any, path: tuple[Any, ...]) -> str:
+    """A list item's name (``name`` or ``title``) for a path part such as ``id=labour``."""
+    node = data
+    for part in path:
+        if isinstance(part, str) and "=" in part and isinstance(node, list):
+            field, _, ident = part.partition("=")
+            node = next((item for item in node if str(item.get(field)) == ident), {})
+        elif isinstance(node, dict):
+            node = node.get(part, {})
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return ""
+    return str(node.get("name") or node.get("title") or "") if isinstance(node, dict) else ""
+
+
+def _label(before: ContractYear, after: ContractYear, path: tuple[Any, ...]) -> str:
+    names = titles("contract.schema.json", path)
+    parts = [names[0]] if names else [str(path[0])]
+    for depth, part in enumerate(path):
+        if isinstance(part, str) and "=" in part:
+            name = _item_name(after.data, path[: depth + 1]) or _item_name(before.data, path[: depth + 1])
+            parts.append(f"“{name or part.partition('=')[2]}”")
+    if len(names) > 1:
+        parts.append(names[-1])
+    return " · ".join(parts)
+
+
+def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, str, str, str]]:
+    """(label, YAML path, old, new) for each fact that differs: the years' own facts, then the contract's."""
+    def year_path(key: str) -> str:
+        return key if "（" in key or "+" in key else f"years.{after.year}.{key}"
 
     facts = [
         ("合同编号", "contract_number", before.contract_number or "（空，待手填）", after.contract_number or "（空，待手填）"),
@@ -123,23 +174,32 @@ def data_changes(contract: Contract, before: ResolvedYear, after: ResolvedYear) 
         ("乙方签字人", "signatories.supplier", before.signatories["supplier"], after.signatories["supplier"]),
         ("合同类型", "kind", before.kind, after.kind),
     ]
-    changes = [(label, year_path(after, key) if "years" not in key and "（" not in key and "+" not in key else key, old, new)
-               for label, key, old, new in facts if old != new]
+    changes = [(label, year_path(key), old, new) for label, key, old, new in facts if old != new]
     for name in sorted(set(before.overrides) | set(after.overrides)):
-        old, new = before.overrides.get(name, "（原文）"), after.overrides.get(name, "（原文）")
+        old, new = before.overrides.get(name, ("（原文）",))[0], after.overrides.get(name, ("（原文）",))[0]
         if old != new:
-            changes.append((f"条款覆盖 {name}", f"years.{after.year}.overrides.{name}", old, new))
+            changes.append((f"条款覆盖 {name}", format_path(after.overrides.get(name, before.overrides[name])[1]),
+                            _shown(old), _shown(new)))
+    texts: set[tuple[Any, ...]] = set()
+    for path, old, new in changed_facts(dict(before.data), dict(after.data)):
+        if path[0] in TEXT_SECTIONS:
+            # Clause text is compared in the body as tracked changes; here only where it changed.
+            top = path[:2]
+            if top not in texts:
+                texts.add(top)
+                changes.append((_label(before, after, top), show_path(top), "（条款文字）", "（有修改，见正文修订）"))
+            continue
+        changes.append((_label(before, after, path), show_path(path), _shown(old), _shown(new)))
     return changes
 
 
-def build_redline(contract: Contract, before: ResolvedYear, after: ResolvedYear, old: DocumentModel,
-                  new: DocumentModel) -> DocumentModel:
+def build_redline(before: ContractYear, after: ContractYear, old: DocumentModel, new: DocumentModel) -> DocumentModel:
     """The ``after`` contract with tracked changes against ``before``, behind a page listing the data changes."""
     body = redline_blocks(old.blocks, new.blocks)
     revisions = sum(1 for b in body if isinstance(b, Paragraph) and (b.change or any(k for k, _ in b.segments)))
     revisions += sum(1 for b in body if isinstance(b, Table) for row in b.rows for cell in row
                      for line in cell.lines if isinstance(line, Paragraph) and line.segments)
-    changes = data_changes(contract, before, after)
+    changes = data_changes(before, after)
     summary: list[Block] = [
         Paragraph(f"{before.year}年度与{after.year}年度合同对照", "title"),
         Paragraph(f"以下列出 contract.yaml 中两个年度不同的数据；其后为{after.year}年度合同全文，与{before.year}年度合同"

@@ -10,7 +10,7 @@ from generator.analysis.monthly import MonthReport, change
 from generator.documents import charts
 from generator.documents.model import Block, Cell, DocumentModel, Image, Paragraph, Table
 from generator.exports.metrics import Counts, percent, ranked
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places
 from generator.rules.numerals import cn_date, cn_num
 from generator.rules.scoring import ScoreCard
@@ -125,7 +125,7 @@ def _hot(report: MonthReport) -> Iterator[Block]:
         yield Paragraph(f"建议：该类诉求主要由{topic.main_unit}承办，建议对高频问题集中研判、源头治理，减少重复来电。")
 
 
-def _scores(report: MonthReport, contract: Contract) -> Iterator[Block]:
+def _scores(report: MonthReport, contract: ContractYear) -> Iterator[Block]:
     yield Paragraph("四、运行指标与考核得分", "heading1")
     yield Paragraph(f"按合同附件1《运营考核标准》计算，本月得分{report.card.total:.2f}分；"
                     f"本服务年度累计（{report.ytd_months[0]}至{report.ytd_months[-1]}，共{len(report.ytd_months)}个月）"
@@ -160,7 +160,7 @@ def _issues(report: MonthReport) -> Iterator[Block]:
         yield Paragraph(f"{index}. {problem}")
 
 
-def _notes(report: MonthReport, contract: Contract) -> Iterator[Block]:
+def _notes(report: MonthReport, contract: ContractYear) -> Iterator[Block]:
     yield Paragraph("附表　承办单位办理情况", "heading1")
     yield _unit_table(report.counts, None)
     yield Paragraph("数据说明", "heading1")
@@ -176,7 +176,7 @@ def _notes(report: MonthReport, contract: Contract) -> Iterator[Block]:
         yield Paragraph(f"另有{len(report.cleaned)}个单元格含有不可见控制字符，已删除后使用。")
 
 
-def build_report(contract: Contract, report: MonthReport) -> DocumentModel:
+def build_report(contract: ContractYear, report: MonthReport) -> DocumentModel:
     """The monthly report as a document model."""
     settings = contract.data["report"]
     top = settings["top"]

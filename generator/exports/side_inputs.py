@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.errors import InputError, Problem
 from generator.rules.dates import parse_iso
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import round_fen, to_decimal
 from generator.rules.payment import Payment
 from generator.source.loader import Document, load_file
@@ -23,7 +23,7 @@ def _checked(path: Path, schema: str) -> Document:
     return document
 
 
-def _rank_problem(document: Document, path: tuple[str, ...], rank: object, contract: Contract) -> Problem | None:
+def _rank_problem(document: Document, path: tuple[str, ...], rank: object, contract: ContractYear) -> Problem | None:
     if isinstance(rank, bool) or not isinstance(rank, int):
         return document.problem(path, f"名次应为整数，实际是 “{rank}”")
     if not contract.rank_best <= rank <= contract.rank_worst:
@@ -31,7 +31,7 @@ def _rank_problem(document: Document, path: tuple[str, ...], rank: object, contr
     return None
 
 
-def load_rankings(path: Path, contract: Contract, months: list[str]) -> dict[str, int]:
+def load_rankings(path: Path, contract: ContractYear, months: list[str]) -> dict[str, int]:
     """Ranks from a ``YYYY-MM: rank`` file; every month must belong to the service year."""
     document = _checked(path, "rankings.schema.json")
     problems: list[Problem] = []
@@ -47,7 +47,7 @@ def load_rankings(path: Path, contract: Contract, months: list[str]) -> dict[str
     return dict(document.data)
 
 
-def rankings_from_data(data_dir: Path, contract: Contract, months: list[str]) -> dict[str, int]:
+def rankings_from_data(data_dir: Path, contract: ContractYear, months: list[str]) -> dict[str, int]:
     """Ranks from the monthly data folders (``DIR/YYYY-MM/month.yaml``, key 全省排名), where present."""
     ranks: dict[str, int] = {}
     problems: list[Problem] = []
@@ -69,7 +69,7 @@ def rankings_from_data(data_dir: Path, contract: Contract, months: list[str]) ->
     return ranks
 
 
-def load_payments(path: Path, contract: Contract) -> list[Payment]:
+def load_payments(path: Path, contract: ContractYear) -> list[Payment]:
     """Actual payments; each must name a milestone of the contract and be a whole number of fen."""
     document = _checked(path, "payments.schema.json")
     known = {m.id for m in contract.milestones}

@@ -79,3 +79,31 @@ def _commit(staged: list[tuple[Path, Path]]) -> None:
     for _, backup in backups:
         if backup is not None:
             backup.unlink(missing_ok=True)
+
+
+def replace_file(path: Path, data: bytes) -> Path:
+    """Replace one existing file's content atomically, keeping a symlink a symlink and the file's mode.
+
+    The edit lands on the link's target (so a contract.yaml kept elsewhere and linked stays linked),
+    in a temp file beside it that is renamed over it only when completely written.
+    """
+    target = path.resolve()
+    try:
+        mode = target.stat().st_mode & 0o7777
+        if not os.access(target.parent, os.W_OK) or not os.access(target, os.W_OK):
+            raise PermissionError(13, "没有写权限")
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise GenError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise GenError(f"写入 {path} 失败：{exc.strerror or exc}") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return path

@@ -50,8 +50,9 @@ def pct(value: object) -> str:
 
 
 def cny(value: object) -> str:
-    """Figures with thousands separators and the yuan sign: ``¥900,000.00``."""
-    return f"¥{round_fen(value):,.2f}"
+    """Figures with thousands separators and the yuan sign: ``¥900,000.00`` (``-¥0.01`` below zero)."""
+    amount = round_fen(value)
+    return f"-¥{-amount:,.2f}" if amount < 0 else f"¥{amount:,.2f}"
 
 
 def _integer_capital(number: int, write_optional_zero: bool) -> str:

@@ -13,9 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from generator.rules.dates import add_months
-from generator.rules.model import Contract, Milestone, Tier
+from generator.rules.model import ContractYear, Milestone, Tier
 from generator.rules.money import round_fen, to_decimal
-from generator.rules.resolve import ResolvedYear
 
 FRACTIONAL_RULES = {
     "literal": "按字面：未取整的平均名次直接与档位上下限比较（如 5.2 不属于第1-5名档，归入下一档）",
@@ -40,6 +39,7 @@ class TierOption:
     rank_max: int
     percent: Decimal
     amount: Decimal
+    residual: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Row:
 
     id: str
     number: int
+    label: str
     basis: str
     due: date
     invoice_by: date
@@ -105,17 +106,6 @@ class Schedule:
     outstanding: Decimal | None = None
 
 
-def service_month(start: date, number: int) -> str:
-    """``YYYY-MM`` of the n-th service month (the calendar month holding start + n-1 months)."""
-    day = add_months(start, number - 1)
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def service_months(start: date, count: int) -> list[str]:
-    """All ``YYYY-MM`` months of a service year of ``count`` months."""
-    return [service_month(start, n) for n in range(1, count + 1)]
-
-
 def choose_tier(tiers: Sequence[Tier], average: Decimal, rule: str) -> int:
     """Index of the tier an average rank falls in.
 
@@ -129,29 +119,30 @@ def choose_tier(tiers: Sequence[Tier], average: Decimal, rule: str) -> int:
     return len(tiers) - 1
 
 
-def _row(contract: Contract, resolved: ResolvedYear, milestone: Milestone, ranks: Mapping[str, int]) -> Row:
-    due = add_months(resolved.signed_on, milestone.months_after_signing)
-    options = tuple(TierOption(t.rank_min, t.rank_max, t.percent, t.amount(contract.total)) for t in milestone.tiers)
+def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> Row:
+    due = add_months(year.signed_on, milestone.months_after_signing)
+    options = tuple(TierOption(t.rank_min, t.rank_max, t.percent, t.amount, t.residual) for t in milestone.tiers)
     months: tuple[str, ...] = ()
     if milestone.ranking_months:
         first, last = milestone.ranking_months
-        months = tuple(service_month(resolved.term_start, n) for n in range(first, last + 1))
+        months = tuple(year.service_month(n) for n in range(first, last + 1))
     used = {m: ranks[m] for m in months if m in ranks}
     missing = tuple(m for m in months if m not in ranks)
     average = None
     chosen: TierOption | None = options[0] if not milestone.ranked else None
     if milestone.ranked and not missing:
         average = Decimal(sum(used.values())) / len(used)
-        chosen = options[choose_tier(milestone.tiers, average, contract.fractional_rank)]
+        chosen = options[choose_tier(milestone.tiers, average, year.fractional_rank)]
     basis = f"签订合同{milestone.months_after_signing}个月后"
     if milestone.ranked:
         basis += f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}月全省考核平均排名"
     return Row(
         id=milestone.id,
         number=milestone.index + 1,
+        label=milestone.label,
         basis=basis,
         due=due,
-        invoice_by=due - timedelta(days=contract.invoice_days_before),
+        invoice_by=due - timedelta(days=year.invoice_days_before),
         ranked=milestone.ranked,
         ranking_months=months,
         ranks=used,
@@ -163,14 +154,14 @@ def _row(contract: Contract, resolved: ResolvedYear, milestone: Milestone, ranks
 
 
 def late_fees(
-    contract: Contract, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None, cap: Decimal
+    year: ContractYear, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None, cap: Decimal
 ) -> tuple[list[LateFee], Decimal, bool, Decimal | None]:
     """Article 八.1: daily rate on each amount paid late; all fees together capped at a share of the total.
 
     Returns the fees, their capped sum, whether the cap applied, and the amount outstanding at
     ``as_of`` (None when some amount is still pending on ranks or no date was given).
     """
-    fee_rules = contract.data["payment"]["late_fee"]
+    fee_rules = year.data["payment"]["late_fee"]
     rate = to_decimal(fee_rules["daily_rate"])
     by_id = {row.id: row for row in rows}
     fees: list[LateFee] = []
@@ -199,27 +190,26 @@ def late_fees(
 
 
 def build_schedule(
-    contract: Contract,
-    resolved: ResolvedYear,
+    year: ContractYear,
     ranks: Mapping[str, int],
     payments: Sequence[Payment] = (),
     as_of: date | None = None,
 ) -> Schedule:
     """The year's schedule from the contract's own rules."""
-    rows = tuple(_row(contract, resolved, m, ranks) for m in contract.milestones)
+    rows = tuple(_row(year, m, ranks) for m in year.milestones)
     best_total = sum((row.best.amount for row in rows), Decimal("0.00"))
     given = None if any(row.pending for row in rows) else sum((row.chosen.amount for row in rows if row.chosen), Decimal("0.00"))
-    cap = round_fen(contract.total * to_decimal(contract.data["payment"]["late_fee"]["cap_rate"]))
-    fees, fee_total, capped, outstanding = late_fees(contract, rows, payments, as_of, cap)
+    cap = round_fen(year.total * to_decimal(year.data["payment"]["late_fee"]["cap_rate"]))
+    fees, fee_total, capped, outstanding = late_fees(year, rows, payments, as_of, cap)
     return Schedule(
-        year=resolved.year,
-        contract_number=resolved.contract_number,
-        signed_on=resolved.signed_on,
-        term_start=resolved.term_start,
-        term_end=resolved.term_end,
-        total=contract.total,
+        year=year.year,
+        contract_number=year.contract_number,
+        signed_on=year.signed_on,
+        term_start=year.term_start,
+        term_end=year.term_end,
+        total=year.total,
         rows=rows,
-        fractional_rule=contract.fractional_rank,
+        fractional_rule=year.fractional_rank,
         best_total=best_total,
         given_total=given,
         late_fees=tuple(fees),

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.exports.metrics import percent
-from generator.rules.model import Contract
+from generator.rules.model import ContractYear
 from generator.rules.money import pct, to_decimal, two_places
 
 CENT = Decimal("0.01")
@@ -43,7 +43,7 @@ def _events(value: Any, weights: Mapping[str, Any], name: str) -> list[tuple[str
     return [(name, int(value), to_decimal(weights[name]))]
 
 
-def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inputs: Mapping[str, Any]) -> ItemScore:
+def score_item(contract: ContractYear, index: int, indicator: Mapping[str, Any], inputs: Mapping[str, Any]) -> ItemScore:
     """Score one indicator from its rule and the month's (or period's) inputs."""
     rule = indicator["rule"]
     kind, source = rule["kind"], rule["input"]
@@ -86,7 +86,7 @@ def score_item(contract: Contract, index: int, indicator: Mapping[str, Any], inp
     return ItemScore(**base, **_ranking(rule, value))  # type: ignore[arg-type]
 
 
-def _linear(contract: Contract, rule: Mapping[str, Any], value: Any, points: Decimal, target: Decimal) -> dict[str, Any]:
+def _linear(contract: ContractYear, rule: Mapping[str, Any], value: Any, points: Decimal, target: Decimal) -> dict[str, Any]:
     if value is None:
         full = contract.data["scoring"]["no_data"] == "full"
         got = points if full else Decimal(0)
@@ -121,7 +121,7 @@ def _ranking(rule: Mapping[str, Any], value: Any) -> dict[str, Any]:
             "trace": trace, "below_target": lost > 0}
 
 
-def score(contract: Contract, inputs: Mapping[str, Any]) -> ScoreCard:
+def score(contract: ContractYear, inputs: Mapping[str, Any]) -> ScoreCard:
     """Score every indicator; the total is the sum of the items as shown (each rounded to 0.01)."""
     items = tuple(score_item(contract, i, ind, inputs) for i, ind in enumerate(contract.data["scoring"]["indicators"]))
     return ScoreCard(items, sum((item.points for item in items), Decimal("0.00")))

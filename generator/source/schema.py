@@ -15,7 +15,7 @@ from referencing.exceptions import NoSuchResource
 
 from generator.errors import Problem
 from generator.resources import SCHEMAS
-from generator.source.loader import Document
+from generator.source.loader import Document, PathKey
 
 _TYPE_NAMES = {
     "object": "映射（键: 值）",
@@ -33,9 +33,15 @@ def _missing(uri: str) -> Resource:
 
 
 @cache
+def _schemas() -> dict[str, Any]:
+    """Every schema file, keyed by its file URI."""
+    return {path.as_uri(): json.loads(path.read_text("utf-8")) for path in sorted(SCHEMAS.glob("*.json"))}
+
+
+@cache
 def _registry() -> tuple[Registry, dict[str, Any]]:
-    """Every schema file, keyed by its file URI, so relative ``$ref`` resolve between siblings."""
-    schemas = {path.as_uri(): json.loads(path.read_text("utf-8")) for path in sorted(SCHEMAS.glob("*.json"))}
+    """Every schema file in a registry, so relative ``$ref`` resolve between siblings."""
+    schemas = _schemas()
     registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
         (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
     )
@@ -145,3 +151,39 @@ def iter_refs(schema: Any) -> Iterable[str]:
     elif isinstance(schema, list):
         for item in schema:
             yield from iter_refs(item)
+
+
+def _resolve(node: Any, base: str) -> tuple[Any, str]:
+    """Follow ``$ref`` (to a sibling file and/or a JSON pointer) until a schema without one."""
+    schemas = _schemas()
+    for _ in range(20):
+        if not isinstance(node, dict) or "$ref" not in node:
+            break
+        ref = node["$ref"]
+        target, _, pointer = ref.partition("#")
+        if target:
+            base = base.rsplit("/", 1)[0] + "/" + target
+        found = schemas[base]
+        for part in filter(None, pointer.split("/")):
+            found = found[part]
+        title = node.get("title")
+        node = {**found, "title": title} if title and isinstance(found, dict) else found
+    return node, base
+
+
+def titles(schema_name: str, path: PathKey) -> list[str]:
+    """The schema titles along ``path`` (a list index or an ``id=x`` part stands for a list item)."""
+    node, base = _resolve({"$ref": schema_name}, (SCHEMAS / schema_name).as_uri())
+    found: list[str] = []
+    for part in path:
+        if not isinstance(node, dict):
+            break
+        if isinstance(part, int) or (isinstance(part, str) and "=" in part and "items" in node):
+            node = node.get("items", {})
+        else:
+            properties = node.get("properties", {})
+            node = properties.get(part) or node.get("additionalProperties") or {}
+        node, base = _resolve(node, base)
+        if isinstance(node, dict) and isinstance(node.get("title"), str):
+            found.append(node["title"])
+    return found

@@ -1,0 +1,52 @@
+"""The first half of the pipeline: load contract.yaml → merge each year's layers → validate → resolve.
+
+The file as written is checked against the schema first (the base contract, and each year's changes
+against the patch schemas); then every year's merged contract is checked as a whole contract, by the
+schema and then by the rules. A problem is reported once, at the line where the offending value was
+written, naming the years it breaks when it does not break them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from generator.errors import InputError, Problem, merge_years
+from generator.rules.checks import check_sequence, check_year
+from generator.rules.model import Contract
+from generator.rules.resolve import resolve_years
+from generator.source.layers import merged_years
+from generator.source.loader import Document, load_file
+from generator.source.schema import schema_problems
+
+SCHEMA = "contract.schema.json"
+
+
+def load_contract(path: Path) -> Contract:
+    """Load contract.yaml safely and check every year against the schema and the contract's rules."""
+    return check_document(load_file(path, path.name))
+
+
+def check_document(document: Document) -> Contract:
+    """The validated, resolved contract of a loaded document; every problem found raises at once."""
+    problems = schema_problems(document, SCHEMA)
+    if problems:
+        raise InputError(problems)
+    sources, problems = merged_years(document)
+    for source in sources.values():
+        problems += schema_problems(source, SCHEMA)
+    _raise(problems, sources)
+    contract, problems = resolve_years(document, sources)
+    for year in contract.years.values():
+        problems += check_year(year)
+    problems += check_sequence(contract)
+    _raise(problems, sources)
+    warnings = merge_years([p for p in problems if p.severity == "warning"], sources)
+    return replace(contract, warnings=tuple(warnings))
+
+
+def _raise(problems: list[Problem], years: Iterable[int]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(merge_years(errors, years))
