@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 
-from generator import __version__, api
+from generator import __version__, api, cli_zh
 from generator.errors import GenError, Problem
 from generator.jobs import Job
+
+cli_zh.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -56,7 +58,7 @@ def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | No
     return value
 
 
-contract_option = click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False),
+contract_option = click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                                default=Path("contract.yaml"), show_default=True, help="合同数据文件。")
 strict_option = click.option("--strict", is_flag=True, help="把警告（如续签条件不满足）当作错误，退出码 1。")
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
@@ -110,7 +112,7 @@ def validate(contract_path: Path, strict: bool) -> None:
 
 
 @main.command("new-year", context_settings=CONTEXT)
-@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("year", metavar="年度", type=click.IntRange(2000, 2100))
 @contract_option
 def new_year(year: int, contract_path: Path) -> None:
     """开始一个新的合同年度：在 contract.yaml 的 years 中追加该年度的框架（保留所有注释）。
@@ -153,8 +155,8 @@ def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, stric
 
 @main.command(context_settings=CONTEXT)
 @year_option
-@click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
-@click.option("--paid", type=click.Path(path_type=Path, dir_okay=False), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
+@click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
+@click.option("--paid", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="计算未付款逾期违约金的截止日期，例如 2024-12-31。")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="月度数据目录；没有 --rankings 时从其中各月 month.yaml 的“全省排名”读取。")
@@ -246,7 +248,7 @@ def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path,
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("document", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("document", metavar="文档", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @contract_option
 def verify(document: Path, contract_path: Path) -> None:
     """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用）。

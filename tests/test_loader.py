@@ -26,7 +26,7 @@ BAD_YAML = {
     "two_documents": (b"a: 1\n---\nb: 2\n", "2:1", "只能包含一个 YAML 文档"),
     "control_char": (b'a: "x\\u0001y"\n', "1:4", "控制字符"),
     "gbk": ("a: 合同\n".encode("gbk"), "1:1", "不是 UTF-8 编码"),
-    "syntax": (b"a: [1, 2\n", "2:1", "YAML 语法错误"),
+    "syntax": (b"a: [1, 2\n", "1:4", "方括号 “[” 没有闭合"),
     "comment_cuts_text": ("a: 乙方应提前 #2 日通知\n".encode(), "1:4", "会被 YAML 当作注释"),
     "braces_first": ("a:\n  - {{ fees.total }}元\n".encode(), "2:6", "请给整段文字加引号"),
 }
@@ -96,5 +96,13 @@ def test_wrong_top_level_shape(raw: bytes, message: str, tmp_path: Path) -> None
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("validate", "--contract", str(tmp_path / "nope.yaml"))
-    assert result.exit_code == 1
-    assert "无法读取文件" in result.stderr
+    assert result.exit_code == 2
+    assert "选项 “--contract” 的值无效" in result.stderr and "不存在" in result.stderr
+
+
+def test_an_unreadable_file_is_told_in_chinese(tmp_path: Path) -> None:
+    from generator.errors import InputError
+    from generator.source.loader import load_file
+
+    with pytest.raises(InputError, match="这是一个目录，不是文件"):
+        load_file(tmp_path, "contract.yaml")

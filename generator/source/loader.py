@@ -8,6 +8,7 @@ expand them, duplicate keys are errors, and scalars resolve by a small YAML-1.2-
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from generator.errors import InputError, Problem
+from generator.source.yaml_errors import explain, explain_reader_error
 
 # libyaml's event parser is iterative (no recursion to exhaust) and ten times faster than PyYAML's.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -78,8 +80,17 @@ def load_file(path: Path, display_name: str | None = None) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"无法读取文件：{exc.strerror or exc}")]) from None
+        raise InputError([Problem(name, 1, 1, "", f"无法读取文件：{os_reason(exc)}")]) from None
     return load_bytes(raw, name)
+
+
+_REASONS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+            errno.EISDIR: "这是一个目录，不是文件", errno.ENOTDIR: "路径中有一部分不是目录"}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Chinese (the system's own text is English on most machines)."""
+    return _REASONS.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
 
 
 def load_bytes(raw: bytes, name: str) -> Document:
@@ -148,14 +159,20 @@ class _Builder:
                     else:
                         self._place(stack, value, event)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = str(exc.problem or exc)
             # Newer libyaml scanners enforce their own nesting limit before our event count reaches ours.
-            message = f"嵌套层级过深（超过 {MAX_DEPTH} 层）" if "nesting depth" in problem else f"YAML 语法错误：{problem}"
+            if "nesting depth" in str(exc.problem or exc):
+                mark = exc.problem_mark or exc.context_mark
+                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                message = f"嵌套层级过深（超过 {MAX_DEPTH} 层）"
+            else:
+                # The parser's mark is often a line after the real mistake, and its wording is English.
+                line, col, message = explain(exc, text)
+            raise InputError([Problem(self.name, line, col, "", message)]) from None
+        except yaml.reader.ReaderError as exc:
+            line, col, message = explain_reader_error(exc, text)
             raise InputError([Problem(self.name, line, col, "", message)]) from None
         except yaml.YAMLError as exc:
-            raise InputError([Problem(self.name, 1, 1, "", f"YAML 语法错误：{exc}")]) from None
+            raise InputError([Problem(self.name, 1, 1, "", f"YAML 格式错误：{exc}")]) from None
         if self.problems:
             raise InputError(self.problems)
         return Document(self.name, root, self.marks)
@@ -223,10 +240,17 @@ class _Builder:
         return self._resolve_plain(text, event, stack)
 
     def _comment_follows(self, event: Any) -> bool:
-        """Whether a plain scalar is followed by `` #`` on its last line (YAML drops the rest silently)."""
+        """Whether a plain scalar is followed by `` #`` glued to more text (YAML drops the rest silently).
+
+        In clause text such as ``第 #1 号`` or ``提前 #2 日`` the ``#`` is a number sign, and YAML cuts the
+        sentence there without a word. An end-of-line comment is written ``# 说明``: a space (or nothing, or
+        more ``#``) after the ``#``, as everywhere in contract.yaml. So only a ``#`` directly followed by
+        other text counts as cut-off text; ``kind: 续签  # 注释`` is an ordinary comment.
+        """
         end = event.end_mark
         line = self.lines[end.line] if end.line < len(self.lines) else ""
-        return line[end.column :].lstrip().startswith("#")
+        rest = line[end.column :].lstrip()
+        return rest.startswith("#") and len(rest) > 1 and not rest[1].isspace() and rest[1] != "#"
 
     def _resolve_plain(self, text: str, event: Any, stack: list[list[Any]]) -> Any:
         if text in ("", "~", "null", "Null", "NULL"):
