@@ -160,11 +160,22 @@ def new_year_block(year: int, previous: ContractYear) -> list[str]:
     ]
 
 
-def generate_sample(out_dir: Path, year: int, month: str | None, seed: int, scale: float) -> list[Path]:
-    """Write deterministic sample monthly data folders."""
+def generate_sample(path: Path, out_dir: Path, year: int, month: str | None, seed: int, scale: float,
+                    force: bool = False) -> list[Path]:
+    """Write deterministic sample monthly data folders for the contract (its regions, units, volumes, inputs)."""
     from generator.exports.sample_data import months_of, write_sample
 
-    return write_sample(out_dir, months_of(year, month), seed, scale)
+    contract = load_contract(path)
+
+    def year_of(service_month: str) -> ContractYear:
+        try:
+            return contract.year_of_month(service_month)
+        except UsageError:
+            # Months outside every term (e.g. the year before) borrow the nearest year's definitions.
+            years = list(contract.years.values())
+            return years[0] if service_month < years[0].service_months()[0] else years[-1]
+
+    return write_sample(out_dir, months_of(year, month), seed, scale, year_of, force)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,18 @@ def _options(*decorators: Decorator) -> Decorator:
     return apply
 
 
+def _as_of(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    # "today" is read from the clock only when the user asks for it; the job records the resolved date.
+    if value is None:
+        return None
+    if value.strip().lower() == "today":
+        return date.today().isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise click.BadParameter("日期格式应为 YYYY-MM-DD，例如 2024-12-31，或写 today") from None
+
+
 def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
         raise click.BadParameter("月份格式应为 YYYY-MM，例如 2024-05")
@@ -85,7 +98,7 @@ def _run(job: Job, contract_path: Path, out_dir: Path, pdf: bool) -> None:
 @click.version_option(__version__, "--version", "-V", prog_name="gen", message="%(prog)s %(version)s",
                       help="显示版本并退出。")
 def main() -> None:
-    """陵水 12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书、付款计划、月报和考核报告。
+    """12345 热线服务外包合同生成工具：从 contract.yaml 生成合同、需求书、付款计划、月报和考核报告。
 
     \b
     示例：
@@ -133,7 +146,7 @@ def new_year(year: int, contract_path: Path) -> None:
 @year_option
 @generating
 def contract(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
-    """生成某一年度的合同（含全部附件），并另存用户需求书（附件 5）。
+    """生成某一年度的合同（含全部附件），并另存用户需求书。
 
     \b
     示例：gen contract --year 2025 --out outputs
@@ -145,7 +158,7 @@ def contract(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: b
 @year_option
 @generating
 def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
-    """单独生成某一年度的用户需求书（合同附件 5）。
+    """单独生成某一年度的用户需求书（合同附件）。
 
     \b
     示例：gen requirements --year 2025
@@ -157,7 +170,7 @@ def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, stric
 @year_option
 @click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
 @click.option("--paid", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="计算未付款逾期违约金的截止日期，例如 2024-12-31。")
+@click.option("--as-of", "as_of", callback=_as_of, help="计算逾期违约金的截止日期，例如 2024-12-31；写 today 表示今天。与 --paid 一起使用。")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="月度数据目录；没有 --rankings 时从其中各月 month.yaml 的“全省排名”读取。")
 @generating
@@ -170,7 +183,7 @@ def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, da
           gen invoices --year 2024 --paid paid-2024.yaml --as-of 2024-12-31
     """
     job = Job.relative("invoices", contract_path, year=year, data=str(data_dir), strict=strict, rankings=rankings,
-                       paid=paid, as_of=as_of.date().isoformat() if as_of else None)
+                       paid=paid, as_of=as_of)
     _run(job, contract_path, out_dir, pdf)
 
 
@@ -199,7 +212,7 @@ def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path,
 @generating
 def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contract_path: Path, out_dir: Path,
            pdf: bool, strict: bool) -> None:
-    """年度考核（履约验收）：按附件 1 计算第 1-10 个服务月的得分，给出续签结论和付款档位。
+    """年度考核（履约验收）：按合同的考核标准计算考核期各月的得分，给出续签结论和付款档位。
 
     \b
     示例：gen assess --year 2024 --data data
@@ -270,17 +283,20 @@ def verify(document: Path, contract_path: Path) -> None:
 @click.option("--month", callback=_month, help="只生成这一个月，例如 2024-05。")
 @click.option("--seed", type=int, default=12345, show_default=True, help="随机种子：相同种子生成相同数据。")
 @click.option("--scale", type=click.FloatRange(0.001, 100), default=1.0, show_default=True,
-              help="规模倍数：1 ≈ 陵水每年 9 万通来电；30 ≈ 全省一个月的规模。")
+              help="规模倍数：1 = 合同约定的年话务量（project.annual_calls）；更大的倍数用于性能测试。")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="输出目录。")
-def sample_data(year: int, month: str | None, seed: int, scale: float, out_dir: Path) -> None:
-    """生成可重复的示例月度数据（话务、工单明细和 month.yaml），供月报和演示使用。
+@click.option("--force", is_flag=True, help="覆盖目录中已有的数据文件（默认不覆盖，以免误删真实导出）。")
+@contract_option
+def sample_data(year: int, month: str | None, seed: int, scale: float, out_dir: Path, force: bool, contract_path: Path) -> None:
+    """按合同数据生成可重复的示例月度数据（话务、工单明细和 month.yaml），供月报和演示使用。
 
     \b
+    地区、诉求分类、承办单位、话务量、人员和排名范围都取自合同（sample、exports、scoring.inputs）。
     示例：gen sample-data --year 2024
           gen sample-data --month 2024-05 --scale 30 --out /tmp/province
     """
-    for folder in api.generate_sample(out_dir, year, month, seed, scale):
+    for folder in api.generate_sample(contract_path, out_dir, year, month, seed, scale, force):
         click.echo(str(folder))
 
 

@@ -45,9 +45,11 @@ class GenError(Exception):
 class InputError(GenError):
     """The input files are broken; carries every problem found, sorted."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], note: str = "") -> None:
         self.problems = sorted(problems)
-        super().__init__("\n".join(p.format() for p in self.problems))
+        self.note = note
+        text = "\n".join(p.format() for p in self.problems)
+        super().__init__(f"{text}\n{note}" if note else text)
 
 
 class UsageError(GenError):

@@ -119,7 +119,7 @@ def document_model(year: ContractYear, builder: Builder) -> DocumentModel:
 
 def month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:
     """The files a month's figures may be read from."""
-    found = [data_dir / "columns.yaml", TEMPLATES / "columns.yaml"]
+    found = [data_dir / "columns.yaml"]
     for month in months:
         folder = data_dir / month
         found += [folder / name for name in ("calls.csv", "calls.xlsx", "tickets.csv", "tickets.xlsx", "month.yaml",
@@ -169,7 +169,7 @@ def _invoices(job: Job, contract: Contract, home: Path) -> Output:
     from generator.documents.invoices import build_invoices
     from generator.exports.side_inputs import load_payments, load_rankings, rankings_from_data
     from generator.output.json_export import to_json
-    from generator.rules.payment import build_schedule
+    from generator.rules.payment import Payment, build_schedule, payment_warnings
 
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
     months = year.service_months()
@@ -183,11 +183,18 @@ def _invoices(job: Job, contract: Contract, home: Path) -> Output:
         sources += [data / m / "month.yaml" for m in months]
     else:
         ranks = {}
-    payments = load_payments(paid, year) if paid else []
+    payments: list[Payment] = []
     if paid:
+        if not job.as_of:
+            raise UsageError("计算逾期违约金须给出截止日期：--as-of 2024-12-31（算到今天请写 --as-of today）")
+        payments, found = load_payments(paid, year)
+        warnings += found
         sources.append(paid)
     as_of = date.fromisoformat(job.as_of) if job.as_of else None
     schedule = build_schedule(year, ranks, payments, as_of)
+    if paid:
+        lines = payment_warnings(schedule.rows, payments)
+        warnings += [Problem(paid.name, line, 1, "", message, "warning") for line, message in lines]
     files = {
         f"invoices-{job.year}.docx": _docx(build_invoices(year, schedule, with_payments=bool(paid))),
         f"invoices-{job.year}.json": to_json(schedule),
@@ -196,7 +203,8 @@ def _invoices(job: Job, contract: Contract, home: Path) -> Output:
 
 
 def _report(job: Job, contract: Contract, home: Path) -> Output:
-    from generator.analysis.monthly import build_month_report, shift
+    from generator.analysis.monthly import build_month_report
+    from generator.analysis.periods import shift
     from generator.documents.report import build_report
     from generator.output.json_export import to_json
 

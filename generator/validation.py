@@ -13,7 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import InputError, Problem, merge_years
+from generator.exports.checks import check_exports
 from generator.rules.checks import check_sequence, check_year
+from generator.rules.examples import example_problems
 from generator.rules.model import Contract
 from generator.rules.resolve import resolve_years
 from generator.source.layers import merged_years
@@ -39,7 +41,9 @@ def check_document(document: Document) -> Contract:
     _raise(problems, sources)
     contract, problems = resolve_years(document, sources)
     for year in contract.years.values():
-        problems += check_year(year)
+        found = [*check_year(year), *check_exports(year)]
+        # Examples are evaluated only on a year whose rules hold together; else they would fail for that reason.
+        problems += found or example_problems(year)
     problems += check_sequence(contract)
     _raise(problems, sources)
     warnings = merge_years([p for p in problems if p.severity == "warning"], sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,12 @@ CONTRACT = ROOT / "contract.yaml"
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_2f36e07ca5c28518.txt"
 FIDELITY = SHARED / "tools" / "fidelity.py"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cached months go to a folder of the test session, never the user's own cache."""
+    os.environ["HCG_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 def run_cli(*args: str) -> Result:

@@ -133,7 +133,7 @@ def test_option_without_its_value_and_flag_with_one() -> None:
 def test_date_in_the_wrong_format() -> None:
     code, text = _output("invoices", "--year", "2024", "--as-of", "2024/1/1")
     assert code == 2
-    assert "选项 “--as-of” 的值无效：“2024/1/1” 的格式不对，应为 “YYYY-MM-DD”。" in text
+    assert "选项 “--as-of” 的值无效：日期格式应为 YYYY-MM-DD，例如 2024-12-31，或写 today" in text
 
 
 def test_folder_given_for_a_file(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_first_milestone_2024(tmp_path: Path) -> None:
     assert "2024-03-17\n2024-03-02\n45%\n¥900,000.00\n人民币玖拾万元整" in text
     assert data["best_total"] == "2000000.00"
     assert data["given_total"] is None  # ranks unknown: the ranked milestones are pending
-    assert "待定" in text and "尚缺以下月份的排名：2024-01、2024-02、2024-03、2024-04、2024-05" in text
+    assert "待定" in text and "尚缺2024年1月至5月的排名，本笔金额待定；3个档位的金额如下" in text
 
 
 @pytest.mark.parametrize(
@@ -162,34 +162,83 @@ def test_the_residual_can_be_reported_instead(edited: Callable[..., Path]) -> No
 def test_late_fees_and_cap(tmp_path: Path) -> None:
     paid = write(tmp_path, "paid.yaml", (
         "- {milestone: m1, paid_on: 2024-03-27, amount: 900000.00}\n"  # 10 days late
-        "- {milestone: m2, paid_on: 2024-06-17, amount: 600000.00}\n"  # on time
+        "- {milestone: m2, paid_on: 2024-06-17, amount: 600000.00}\n"  # on the due date itself: no fee
     ))
     ranks = write(tmp_path, "r.yaml", "".join(f"2024-{m:02d}: 2\n" for m in range(1, 11)))
     data, text = invoices(tmp_path, "--year", "2024", "--rankings", str(ranks), "--paid", str(paid), "--as-of", "2024-12-16")
     fees = data["late_fees"]
-    assert fees[0] == {"amount": "900000.00", "days_late": 10, "fee": "9000.00", "milestone": "m1", "paid_on": "2024-03-27"}
+    assert fees[0] == {"amount": "900000.00", "days_late": 10, "due": "2024-03-17", "fee": "9000.00", "label": "第1笔",
+                       "milestone": "m1", "paid_on": "2024-03-27"}
     # m3 (500,000.00, due 2024-11-17) is unpaid 29 days at the as-of date: 500000 × 0.001 × 29 = 14,500.00
-    assert fees[1] == {"amount": "500000.00", "days_late": 29, "fee": "14500.00", "milestone": "m3", "paid_on": None}
+    assert fees[1] == {"amount": "500000.00", "days_late": 29, "due": "2024-11-17", "fee": "14500.00", "label": "第3笔",
+                       "milestone": "m3", "paid_on": None}
+    assert len(fees) == 2
     assert data["late_fee_total"] == "23500.00" and data["late_fee_capped"] is False
     assert data["outstanding"] == "500000.00"
-    assert "不视为甲方违约" in text
+    assert "不视为甲方违约" in text and "依据合同第八条1：" in text and "千分之一" in text
+    assert "应付日期\n实付日期" in text  # two distinct columns
 
     late = write(tmp_path, "late.yaml", "- {milestone: m1, paid_on: 2024-06-17, amount: 900000.00}\n")  # 92 days
-    data, text = invoices(tmp_path, "--year", "2024", "--paid", str(late))
+    data, text = invoices(tmp_path, "--year", "2024", "--paid", str(late), "--as-of", "2024-06-17")
     assert data["late_fees"][0]["fee"] == "82800.00"
     assert data["late_fee_total"] == "40000.00" and data["late_fee_capped"] is True  # 2% of 2,000,000
-    assert "逾期违约金合计：¥40,000.00（已按上限计）" in text
+    assert "逾期违约金合计：¥40,000.00（按上限计；未设上限时为¥82,800.00）" in text
+    assert "尚有节点的金额待排名确定，未付金额暂不能计算" in text and data["outstanding"] is None
+
+
+def _fee(amount: str, days: int) -> Decimal:
+    """The late-fee article recomputed here: 0.001 a day on the amount owed, half-up to the fen."""
+    return (Decimal(amount) * Decimal("0.001") * days).quantize(Decimal("0.01"))
+
+
+def test_partial_payments_and_payments_after_the_as_of_date(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", (
+        "- {milestone: m1, paid_on: 2024-03-20, amount: 400000.00}\n"  # part, 3 days late
+        "- {milestone: m1, paid_on: 2024-04-16, amount: 500000.00}\n"  # the rest, 30 days late
+        "- {milestone: m1, paid_on: 2024-12-20, amount: 1.00}\n"  # after as-of: not yet happened
+    ))
+    data, text = invoices(tmp_path, "--year", "2024", "--paid", str(paid), "--as-of", "2024-04-30")
+    fees = [(f["amount"], f["days_late"], f["fee"]) for f in data["late_fees"]]
+    assert fees == [("400000.00", 3, str(_fee("400000", 3))), ("500000.00", 30, str(_fee("500000", 30)))]
+    assert data["late_fee_total"] == str(_fee("400000", 3) + _fee("500000", 30))
+    assert "2024-12-20 的付款（第1笔，¥1.00）晚于计算截止日 2024-04-30，未计入" in text
+    assert data["outstanding"] is None  # the ranked milestones are still pending
+
+
+def test_paid_without_as_of_is_a_usage_error(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", "- {milestone: m1, paid_on: 2024-03-27, amount: 900000.00}\n")
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "--as-of" in result.stderr and "today" in result.stderr
+    assert not (tmp_path / "o").exists()
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "today",
+                     "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_overpayments_duplicates_and_unknown_milestones_are_warnings(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", (
+        "- {milestone: m1, paid_on: 2024-03-17, amount: 500000.00}\n"
+        "- {milestone: m1, paid_on: 2024-03-17, amount: 500000.00}\n"  # the same again
+        "- {milestone: m9, paid_on: 2024-03-17, amount: 1.00}\n"
+    ))
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-04-01",
+                     "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"))
+    assert result.exit_code == 0, result.stderr
+    assert "paid.yaml:2:1: 警告：与另一条记录的节点、日期和金额都相同，可能重复登记" in result.stderr
+    assert "paid.yaml:2:1: 警告：第1笔合计已付 ¥1,000,000.00，超过应付金额 ¥900,000.00（多付 ¥100,000.00）" in result.stderr
+    assert "paid.yaml:3:4: [2].milestone: 警告：没有付款节点 “m9”，这条付款未计入" in result.stderr
+    data = json.loads((tmp_path / "o" / "invoices-2024.json").read_text("utf-8"))
+    assert data["late_fees"] == []  # paid on the due date: no fee
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("- {milestone: m9, paid_on: 2024-03-27, amount: 1}\n", "没有付款节点 “m9”"),
-     ("- {milestone: m1, paid_on: 2024-02-30, amount: 1}\n", "不是有效的日期"),
+    [("- {milestone: m1, paid_on: 2024-02-30, amount: 1}\n", "不是有效的日期"),
      ("- {milestone: m1, paid_on: 2024-03-01, amount: 1.001}\n", "精确到分以下")],
 )
 def test_bad_payments(tmp_path: Path, text: str, message: str) -> None:
     result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(write(tmp_path, "paid.yaml", text)),
-                     "--out", str(tmp_path / "out"))
+                     "--as-of", "2024-12-31", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "paid.yaml:1:" in result.stderr and message in result.stderr
 

@@ -67,7 +67,7 @@ def test_rule_violations_are_located(case: str, edited: Callable[..., Path]) -> 
 
 SCHEMA_CASES = {
     "phone_as_number": (('phone: "18907556661"', "phone: 18907556661"), "parties.supplier.contact.phone", "号码、账号、编号请加引号"),
-    "invalid_date": (("signed_on: 2024-01-17", "signed_on: 2024-02-30"), "years.2024.signed_on", "不是有效的日期"),
+    "invalid_date": (("    signed_on: 2024-01-17", "    signed_on: 2024-02-30"), "years.2024.signed_on", "不是有效的日期"),
     "unknown_key": (("  invoice_days_before: 15", "  invoice_day_before: 15"), "payment.invoice_day_before", "不认识的键"),
     "missing_required": (("  number: HNZH-2022-311\n", ""), "project", "缺少必填项 “number”"),
     "bad_enum": (("    fractional_average: literal", "    fractional_average: nearest"), "payment.ranking.fractional_average", "应为以下之一"),
@@ -86,7 +86,7 @@ def test_schema_violations_are_located(case: str, edited: Callable[..., Path]) -
 
 def test_every_problem_is_reported_at_once_and_sorted(edited: Callable[..., Path]) -> None:
     path = edited(
-        ("signed_on: 2024-01-17", "signed_on: 2024-13-01"),
+        ("    signed_on: 2024-01-17", "    signed_on: 2024-13-01"),
         ('phone: "18907556661"', "phone: 18907556661"),
         ("  invoice_days_before: 15", "  invoice_days_befor: 15"),
     )

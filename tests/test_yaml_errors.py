@@ -173,9 +173,8 @@ CLI_CASES = {
     "indent_between_levels": (("    worst: 19", "   worst: 19"), "   worst: 19", 4, "和上面的键对不齐"),
     "unclosed_quote": (('      phone: "18907556661"', '      phone: "18907556661'), "phone:", 14, "没有在这一行结束"),
     "missing_space": (("  duration_months: 12", "  duration_months:12"), "duration_months:12", 18, "冒号后面缺少空格"),
-    "unclosed_bracket": (("  satisfied_answers: [满意, 基本满意]", "  satisfied_answers: [满意, 基本满意"),
-                         "satisfied_answers:", 22, "方括号 “[” 没有闭合"),
-    "stray_dash": (("  revisit_hours: 24", "  - revisit_hours: 24"), "- revisit_hours", 3, "列表项 “- ” 放错了层级"),
+    "unclosed_bracket": (("县人民医院]", "县人民医院"), "places: [分界洲岛", 11, "方括号 “[” 没有闭合"),
+    "stray_dash": (("  hot_topics: 3", "  - hot_topics: 3"), "- hot_topics", 3, "列表项 “- ” 放错了层级"),
 }
 
 

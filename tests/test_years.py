@@ -40,7 +40,11 @@ RENEWAL_2026 = """  2026:
       staffing: {minimum: 26}
     scoring:
       indicators:
-        - {key: answer_rate, target: 96}
+        - key: answer_rate
+          target: 96
+          examples:
+            - {input: 0.972, points: 10, note: 97.2% 比 96% 高 1.2 个百分点，封顶 10 分}
+            - {input: 0.93, points: 7, note: 93% 比 96% 低 3 个百分点，扣 3 分}
 """
 
 
@@ -94,11 +98,12 @@ def test_null_removes_a_key_and_lists_without_ids_are_replaced_whole() -> None:
     change = ("  2026:\n    kind: renewal\n    contract_number: \"\"\n    budget_year: 2026\n"
               "    signatories: {buyer: 周永, supplier: 李永年}\n"
               "    fees:\n      labour_cost: null\n"
-              "    scoring:\n      satisfied_answers: [满意]\n"
+              "    scoring:\n      counts:\n        satisfied: {where: {satisfaction: [满意]}}\n"
               "    parties:\n      buyer:\n        former_name: null\n")
     data = year_data(contract_with(change), 2026)
     assert "labour_cost" not in data["fees"]
-    assert data["scoring"]["satisfied_answers"] == ["满意"]
+    assert data["scoring"]["counts"]["satisfied"]["where"] == {"satisfaction": ["满意"]}
+    assert data["scoring"]["counts"]["satisfied"]["label"] == "满意的工单"  # inherited beside the change
     assert "former_name" not in data["parties"]["buyer"]
     assert "labour_cost" in year_data(contract_with(change), 2025)["fees"]
 
@@ -191,7 +196,7 @@ def test_history_is_preserved_whatever_a_later_year_changes(signed: dict[str, st
               f"        - {{id: management, _remove: true}}\n        - {{id: network, _remove: true}}\n"
               f"      labour_cost: {{min: 0, max: {total}}}\n"
               f"    terms:\n      staffing: {{minimum: {minimum}, fill_days: {fill}}}\n"
-              f"    scoring:\n      indicators:\n        - {{key: answer_rate, target: {target}}}\n")
+              f"    scoring:\n      indicators:\n        - {{key: answer_rate, target: {target}, examples: []}}\n")
     path = folder / "contract.yaml"
     path.write_text(contract_with(change), "utf-8")
     assert run_cli("validate", "--contract", str(path)).exit_code == 0

@@ -1,4 +1,4 @@
-"""Article 五.1's annual assessment over service months 1-10, and recording its result in contract.yaml."""
+"""The annual assessment (履约验收) over the assessment months, and recording its result in contract.yaml."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from generator.analysis.monthly import scoring_inputs
+from generator.analysis.periods import period
 from generator.errors import InputError, Problem
-from generator.exports.ingest import load_month
-from generator.exports.metrics import Counts, count_month
+from generator.exports.ingest import Figures
+from generator.exports.month import load_month
+from generator.rules.inputs import rank_input
 from generator.rules.model import ContractYear
 from generator.rules.payment import Schedule, build_schedule
-from generator.rules.scoring import ScoreCard, score
+from generator.rules.scoring import ScoreCard
 from generator.source.edit import set_assessment
 
 
@@ -27,7 +28,7 @@ class Assessment:
     year: int
     months: tuple[str, ...]
     missing: tuple[str, ...]
-    counts: Counts
+    figures: Mapping[str, Figures]
     inputs: Mapping[str, Any]
     card: ScoreCard
     threshold: Decimal
@@ -46,28 +47,25 @@ def assess(contract: ContractYear, data_dir: Path, partial: bool = False) -> Ass
     year = contract.year
     months = contract.service_months()
     first, last = contract.renewal.assessment_months
-    period = months[first - 1 : last]
-    missing = tuple(m for m in period if not (data_dir / m).is_dir())
+    span = months[first - 1 : last]
+    missing = tuple(m for m in span if not (data_dir / m).is_dir())
     if missing and not partial:
         raise InputError([Problem(str(data_dir), 1, 1, "", (
             f"{year} 年度考核需要第 {first}-{last} 个服务月的数据，缺少：{'、'.join(missing)}"
             "（数据不全时可加 --partial 按已有月份计算，报告首页会注明）"))])
-    present = [m for m in period if m not in missing]
+    present = [m for m in span if m not in missing]
     if not present:
         raise InputError([Problem(str(data_dir), 1, 1, "", f"{year} 年度考核期内没有任何月份的数据")])
-    scoring = contract.data["scoring"]
-    counts, extras = Counts(), []
-    for month in present:
-        data = load_month(data_dir, month)
-        counts = counts + count_month(data, scoring["satisfied_answers"], scoring["revisit_hours"])
-        extras.append(data.extra)
-    inputs = scoring_inputs(contract, counts, extras)
-    card = score(contract, inputs)
+    data = {m: load_month(data_dir, m, contract) for m in present}
+    result = period(contract, span, data)
     recorded = contract.entry.assessment
     breaches = recorded.breaches if recorded else ()
-    ranks = {m: int(e["全省排名"]) for m, e in zip(present, extras, strict=True)}
+    name = rank_input(contract.data["scoring"])
+    ranks = {m: int(d.inputs[name]) for m, d in data.items() if name and name in d.inputs}
+    card = result.card
+    assert card is not None  # at least one month is present
     return Assessment(
-        year=year, months=tuple(present), missing=missing, counts=counts, inputs=inputs, card=card,
+        year=year, months=tuple(present), missing=missing, figures=result.figures, inputs=result.inputs, card=card,
         threshold=contract.renewal.min_score, breaches=tuple(breaches),
         passed=card.total >= contract.renewal.min_score and not breaches,
         schedule=build_schedule(contract, ranks),

@@ -1,49 +1,65 @@
-"""The figures of one monthly report, assembled from the month, its neighbours and the year so far."""
+"""The figures of one monthly report, from the month, its neighbours and the service year so far.
+
+The month is counted by the contract year in force (the year whose term holds the service month);
+neighbouring months by their own year's definitions. Every figure that rests on other months names
+the months it used and those it lacked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
-from generator.exports.ingest import BadRow, MonthData, Ticket, load_month
-from generator.exports.metrics import Counts, count_month, percent, ranked
-from generator.exports.privacy import quotable, quote
-from generator.rules.dates import add_months
+from generator.analysis.periods import Period, count, input_spec, period, ratio, shift
+from generator.errors import InputError, UsageError
+from generator.exports.ingest import BadRow, Case, Quality
+from generator.exports.month import MonthData, load_month
+from generator.rules.inputs import KINDS, rank_input
 from generator.rules.model import Contract, ContractYear
-from generator.rules.money import to_decimal, two_places
 from generator.rules.payment import choose_tier
-from generator.rules.scoring import ScoreCard, score
+from generator.rules.scoring import ScoreCard
 
 
 @dataclass(frozen=True)
 class HotTopic:
-    """A frequent category with an anonymised typical case."""
+    """A frequent category, its share and change, its main handling unit, a de-identified case and advice."""
 
     category: str
     count: int
     share: Decimal
+    previous: int | None
     main_unit: str
-    case: str | None
-    case_town: str | None
+    case: Case | None
+    advice: str
 
 
 @dataclass(frozen=True)
 class RankInfo:
     """This month's rank and what it means for the ranking-dependent payment it counts towards."""
 
-    rank: int
-    milestone_number: int | None
-    months: tuple[str, ...]
+    rank: int | None
+    milestone: str | None
+    period_months: tuple[str, ...]
     ranks: Mapping[str, int]
+    missing: tuple[str, ...]
     average: Decimal | None
     tier: str | None
     percent: Decimal | None
     amount: Decimal | None
+    best_tier: bool
+    pending: bool
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found in the month's figures, with the next step the contract's data gives for it."""
+
+    text: str
+    next_step: str
 
 
 @dataclass(frozen=True)
@@ -52,178 +68,200 @@ class MonthReport:
 
     month: str
     contract_year: int
+    year_note: str
     issue_in_year: int
     issue_total: int
     issued_on: date
-    counts: Counts
-    previous_month: str
-    previous: Counts | None
-    last_year_month: str
-    last_year: Counts | None
-    extra: Mapping[str, Any]
+    data: MonthData
     card: ScoreCard
-    ytd_months: tuple[str, ...]
-    ytd_counts: Counts
-    ytd_card: ScoreCard
+    inputs: Mapping[str, Any]
+    previous_month: str
+    previous: MonthData | None
+    last_year_month: str
+    last_year: MonthData | None
+    ytd: Period
     rank: RankInfo
-    staff_on_duty: int
+    staff_on_duty: int | None
     staff_minimum: int
     hot_topics: tuple[HotTopic, ...]
     trend: tuple[tuple[str, int, Decimal | None], ...]
-    problems: tuple[str, ...]
-    skipped: tuple[BadRow, ...]
-    skipped_count: int
-    cleaned: tuple[BadRow, ...]
+    recent: Mapping[str, tuple[tuple[str, Any], ...]]
+    issues: tuple[Issue, ...]
+
+    @property
+    def skipped(self) -> tuple[BadRow, ...]:
+        """Rows the month could not read (skipped on request)."""
+        return self.data.skipped
+
+    @property
+    def cleaned(self) -> tuple[BadRow, ...]:
+        """Cells cleaned before use."""
+        return self.data.cleaned
+
+    @property
+    def quality(self) -> Mapping[str, Quality]:
+        """Data-quality findings per table."""
+        return self.data.quality
 
 
-def shift(month: str, months: int) -> str:
-    """``YYYY-MM`` moved by a number of months."""
-    day = add_months(date.fromisoformat(f"{month}-01"), months)
-    return f"{day.year:04d}-{day.month:02d}"
+def _neighbours(contract: Contract, current: ContractYear, data_dir: Path, month: str) -> dict[str, MonthData]:
+    """Each of the twelve months before ``month`` that has a data folder, counted by its own year's rules.
 
-
-def scoring_inputs(contract: ContractYear, counts: Counts, extras: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Inputs for appendix 1: rates from counts; month.yaml values averaged or summed as the YAML says."""
-    averaged = set(contract.data["scoring"]["averaged_inputs"])
-    inputs: dict[str, Any] = dict(counts.rates())
-    for key in extras[0]:
-        values = [extra[key] for extra in extras]
-        if isinstance(values[0], Mapping):
-            inputs[key] = {sub: sum(int(v[sub]) for v in values) for sub in values[0]}
-        elif key in averaged:
-            inputs[key] = sum((to_decimal(v) for v in values), Decimal(0)) / len(values)
-        else:
-            inputs[key] = sum((to_decimal(v) for v in values), Decimal(0))
-    return inputs
-
-
-_COUNTED: dict[tuple[int, tuple[str, ...], int], tuple[MonthData, Counts]] = {}
-
-
-def _counts(contract: ContractYear, data: MonthData) -> Counts:
-    """Counts of a loaded month, memoised for the loaded object (it is reused across a `gen all` run)."""
-    scoring = contract.data["scoring"]
-    key = (id(data), tuple(scoring["satisfied_answers"]), scoring["revisit_hours"])
-    hit = _COUNTED.get(key)
-    if hit is None or hit[0] is not data:
-        if len(_COUNTED) > 32:
-            _COUNTED.clear()
-        hit = _COUNTED[key] = (data, count_month(data, scoring["satisfied_answers"], scoring["revisit_hours"]))
-    return hit[1]
-
-
-def _earlier_months(contract: Contract, current: ContractYear, data_dir: Path,
-                    month: str) -> dict[str, tuple[Counts, Mapping[str, Any]]]:
-    """Counts and month.yaml of each of the twelve months before ``month`` that has a data folder.
-
-    Each month is counted by the definitions of the contract year it belongs to (the reported year's
-    when it precedes every contract year). Neighbouring months are read leniently (bad rows skipped):
-    only the reported month's own rows decide whether the report can be written.
+    Neighbours are read leniently (bad rows skipped): only the reported month's own rows decide whether
+    the report can be written. A neighbour that cannot be read at all is left out (and so reported as
+    missing wherever it would count).
     """
     window = {}
     for m in (shift(month, -k) for k in range(12, 0, -1)):
         if (data_dir / m).is_dir():
-            data = load_month(data_dir, m, skip_bad_rows=True)
-            window[m] = (_counts(_year_in_force(contract, m, current), data), data.extra)
+            try:
+                year = contract.year_of_month(m)
+            except UsageError:
+                year = current
+            try:
+                window[m] = load_month(data_dir, m, year, skip_bad_rows=True)
+            except InputError:
+                continue
     return window
 
 
-def _year_in_force(contract: Contract, month: str, fallback: ContractYear) -> ContractYear:
-    try:
-        return contract.year_of_month(month)
-    except UsageError:
-        return fallback
+def _rank(year: ContractYear, month: str, data: Mapping[str, MonthData]) -> RankInfo:
+    name = rank_input(year.data["scoring"])
+    ranks = {m: int(d.inputs[name]) for m, d in data.items() if name and name in d.inputs}
+    months = year.service_months()
+    number = months.index(month) + 1
+    for milestone in year.milestones:
+        if milestone.ranking_months and milestone.ranking_months[0] <= number <= milestone.ranking_months[1]:
+            period_months = tuple(months[milestone.ranking_months[0] - 1 : milestone.ranking_months[1]])
+            so_far = {m: ranks[m] for m in period_months if m in ranks and m <= month}
+            missing = tuple(m for m in period_months if m <= month and m not in ranks)
+            average = Decimal(sum(so_far.values())) / len(so_far) if so_far else None
+            tier = milestone.tiers[choose_tier(milestone.tiers, average, year.fractional_rank)] if average is not None else None
+            return RankInfo(
+                ranks.get(month), milestone.label, period_months, so_far, missing, average,
+                f"第{tier.rank_min}-{tier.rank_max}名" if tier else None, tier.percent if tier else None,
+                tier.amount if tier else None, tier is milestone.tiers[0] if tier else False,
+                pending=bool(missing) or len(so_far) < len(period_months),
+            )
+    return RankInfo(ranks.get(month), None, (), {}, (), None, None, None, None, False, False)
 
 
-def _hot_topics(counts: Counts, tickets: Sequence[Ticket], how_many: int) -> tuple[HotTopic, ...]:
+def _hot_topics(year: ContractYear, data: MonthData, previous: MonthData | None) -> tuple[HotTopic, ...]:
+    report = year.data["report"]
+    field = _field(year, "category")
+    tickets = data.figures["tickets"]
+    groups = tickets.group(field)
+    before = previous.figures["tickets"].group(_field(year, "category")) if previous else None
+    advice = report["advice"]["categories"]
+    ranked = sorted(groups.items(), key=lambda item: (-item[1]["rows"], item[0]))[: report["hot_topics"]]
     topics = []
-    for category, count in ranked(counts.by_category, how_many):
-        members = sorted((t for t in tickets if t.category == category), key=lambda t: (t.accepted, t.id))
-        units = ranked({u: sum(1 for t in members if t.unit == u) for u in {t.unit for t in members}}, 1)
-        case = next((t for t in members if quotable(t) and t.type != "咨询"), None)
+    for category, counts in ranked:
+        units = tickets.cross.get(category, {})
+        main = min(units.items(), key=lambda item: (-item[1], item[0]))[0] if units else ""
         topics.append(HotTopic(
-            category, count, Decimal(count) / Decimal(counts.tickets), units[0][0] if units else "",
-            quote(case) if case else None, case.town if case else None,
+            category, counts["rows"], Decimal(counts["rows"]) / Decimal(tickets.rows),
+            before[category]["rows"] if before and category in before else (0 if before is not None else None),
+            main, data.cases.get(category), advice.get(category, advice["default"]),
         ))
     return tuple(topics)
 
 
-def _rank_info(contract: ContractYear, month: str, ranks: Mapping[str, int]) -> RankInfo:
-    months = contract.service_months()
-    number = months.index(month) + 1
-    for milestone in contract.milestones:
-        if milestone.ranking_months and milestone.ranking_months[0] <= number <= milestone.ranking_months[1]:
-            period = tuple(months[milestone.ranking_months[0] - 1 : milestone.ranking_months[1]])
-            so_far = {m: ranks[m] for m in period if m in ranks and m <= month}
-            average = Decimal(sum(so_far.values())) / len(so_far) if so_far else None
-            tier = None
-            if average is not None:
-                tier = milestone.tiers[choose_tier(milestone.tiers, average, contract.fractional_rank)]
-            return RankInfo(
-                ranks[month], milestone.index + 1, period, so_far, average,
-                f"第{tier.rank_min}-{tier.rank_max}名" if tier else None,
-                tier.percent if tier else None, tier.amount if tier else None,
-            )
-    return RankInfo(ranks[month], None, (), {}, None, None, None, None)
+def _field(year: ContractYear, role: str) -> str:
+    value = year.data["report"]["breakdowns"][role]
+    return value["field"] if isinstance(value, Mapping) else role
 
 
-def _problems(report_card: ScoreCard, staff: int, minimum: int, rank: RankInfo, free_rank: int) -> tuple[str, ...]:
-    found = []
-    for item in report_card.items:
-        if item.below_target:
-            found.append(f"{item.name}：{item.trace}。")
-    if staff < minimum:
-        found.append(f"在岗人数 {staff} 人，低于合同约定的不少于 {minimum} 人，缺 {minimum - staff} 人，应在期限内补充到位。")
-    if rank.average is not None and rank.average > free_rank:
-        found.append(f"第{rank.milestone_number}笔付款所依据的平均排名目前为第 {two_places(rank.average)} 名，"
-                     f"低于第 {free_rank} 名，影响付款档位。")
+def _recent(year: ContractYear, month: str, data: Mapping[str, MonthData]) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """Each indicator input over the last three months that have data (for the trend of a problem)."""
+    months = [m for m in (shift(month, -2), shift(month, -1), month) if m in data]
+    out: dict[str, tuple[tuple[str, Any], ...]] = {}
+    for name in year.data["scoring"]["inputs"]:
+        values = []
+        for m in months:
+            one = period(year, [m], {m: data[m]}, scored=False)
+            if name in one.inputs:
+                values.append((m, one.inputs[name]))
+        out[name] = tuple(values)
+    return out
+
+
+def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
+    advice = year.data["report"]["advice"]
+    found: list[Issue] = []
+    indicators = {i["key"]: i for i in year.data["scoring"]["indicators"]}
+    for item in report.card.items:
+        if not item.below_target:
+            continue
+        indicator = indicators[item.key]
+        spec = input_spec(year, indicator["rule"]["input"])
+        history = report.recent.get(spec.name, ())
+        trend = ""
+        if len(history) > 1:
+            shown = "、".join(f"{int(m[5:])}月{KINDS[spec.kind].show(spec, v)}" for m, v in history)
+            trend = f"（近{len(history)}个月：{shown}）"
+        gap = f"，低于指标值{item.target}" if item.target != "—" else ""
+        found.append(Issue(f"{item.name}本月为{item.actual}{gap}（{item.clause}：{item.trace}）{trend}。",
+                           advice["indicators"].get(item.key, "")))
+    if report.staff_on_duty is not None and report.staff_on_duty < report.staff_minimum:
+        gap = report.staff_minimum - report.staff_on_duty
+        staffing = next((i["key"] for i in year.data["scoring"]["indicators"]
+                         if i["rule"]["input"] == year.data["report"]["staff_input"]), "")
+        found.append(Issue(f"在岗人数 {report.staff_on_duty} 人，低于合同约定的不少于 {report.staff_minimum} 人，缺 {gap} 人。",
+                           advice["indicators"].get(staffing, "")))
+    rank = report.rank
+    if rank.average is not None and not rank.best_tier:
+        ranking = next((i["key"] for i in year.data["scoring"]["indicators"] if i["rule"]["kind"] == "ranking"), "")
+        found.append(Issue(
+            f"{rank.milestone}付款所依据的平均排名目前为第{rank.average.quantize(Decimal('0.01'))}名，对应{rank.tier}档"
+            f"（支付{rank.percent.normalize():f}%），不是最好档位。", advice["indicators"].get(ranking, "")))  # type: ignore[union-attr]
+    for topic in report.hot_topics:
+        if topic.previous:
+            change = (Decimal(topic.count) - topic.previous) / topic.previous
+            if change > Decimal("0.1"):
+                found.append(Issue(f"“{topic.category}”类诉求 {topic.count} 件，环比增长{change * 100:.1f}%，为本月热点。",
+                                   topic.advice))
     return tuple(found)
 
 
 def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_rows: bool) -> MonthReport:
     """Read the month (and what surrounds it) and compute every figure of the report."""
-    current = contract.year_of_month(month)
-    year = current.year
-    data = load_month(data_dir, month, skip_bad_rows)
-    counts = _counts(current, data)
+    year = contract.year_of_month(month)
+    data = load_month(data_dir, month, year, skip_bad_rows)
+    neighbours = _neighbours(contract, year, data_dir, month)
+    window = {**neighbours, month: data}
     previous_month, last_year_month = shift(month, -1), shift(month, -12)
-    earlier = _earlier_months(contract, current, data_dir, month)
-    previous = earlier[previous_month][0] if previous_month in earlier else None
-    last_year = earlier[last_year_month][0] if last_year_month in earlier else None
-    ytd_months = [m for m in current.service_months() if m == month or (m < month and m in earlier)]
-    ytd_counts, extras = counts, [data.extra]
-    for m in ytd_months[:-1]:
-        ytd_counts = ytd_counts + earlier[m][0]
-        extras.append(earlier[m][1])
-    trend = [(m, c.calls, c.rates()["接通率"]) for m, (c, _) in earlier.items() if m != last_year_month]
-    trend.append((month, counts.calls, counts.rates()["接通率"]))
-    ranks = {m: int(e["全省排名"]) for m, (_, e) in earlier.items()}
-    ranks[month] = int(data.extra["全省排名"])
-    card = score(current, scoring_inputs(current, counts, [data.extra]))
-    ytd_card = score(current, scoring_inputs(current, ytd_counts, extras))
-    rank = _rank_info(current, month, ranks)
-    minimum = current.data["terms"]["staffing"]["minimum"]
-    staff = int(data.extra["在岗人数"])
-    settings = current.data["report"]
+    service = year.service_months()
+    ytd = period(year, [m for m in service if m <= month], window)
+    card = period(year, [month], window).card
+    settings = year.data["report"]
     first = settings["first_issue"]
     total_issue = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:]) - int(first[5:]) + 1
-    free_rank = next(i["rule"]["free_rank_max"] for i in current.data["scoring"]["indicators"] if i["rule"]["kind"] == "ranking")
-    issued = date.fromisoformat(f"{shift(month, 1)}-{settings['issue_day']:02d}")
-    return MonthReport(
-        month=month, contract_year=year, issue_in_year=int(month[5:]), issue_total=total_issue, issued_on=issued,
-        counts=counts, previous_month=previous_month, previous=previous, last_year_month=last_year_month,
-        last_year=last_year, extra=data.extra, card=card, ytd_months=tuple(ytd_months), ytd_counts=ytd_counts,
-        ytd_card=ytd_card, rank=rank, staff_on_duty=staff, staff_minimum=minimum,
-        hot_topics=_hot_topics(counts, data.tickets, settings["hot_topics"]), trend=tuple(trend),
-        problems=_problems(card, staff, minimum, rank, free_rank), skipped=data.skipped,
-        skipped_count=data.skipped_count, cleaned=data.cleaned,
+    staff = data.inputs.get(settings["staff_input"])
+    trend_rate = settings.get("trend_rate")
+    trend = []
+    for m in [*sorted(neighbours), month]:
+        if m == last_year_month or m < shift(month, -11):
+            continue
+        figures = window[m].figures
+        rate = None
+        if trend_rate:
+            spec = input_spec(year, trend_rate)
+            counts = year.data["scoring"]["counts"]
+            rate = ratio(count(figures, counts, spec.numerator), count(figures, counts, spec.denominator))
+        trend.append((m, figures[settings["daily_table"]].rows, rate))
+    note = ""
+    if year.year != int(month[:4]):
+        note = (f"本期为{year.year}年度合同（服务期{year.term_start.year}年{year.term_start.month}月{year.term_start.day}日起）"
+                f"的第{service.index(month) + 1}个服务月，按该年度合同的考核规则计算。")
+    report = MonthReport(
+        month=month, contract_year=year.year, year_note=note, issue_in_year=int(month[5:]), issue_total=total_issue,
+        issued_on=date.fromisoformat(f"{shift(month, 1)}-{settings['issue_day']:02d}"), data=data,
+        card=card, inputs=ytd.monthly_inputs[month],  # type: ignore[arg-type]
+        previous_month=previous_month, previous=window.get(previous_month), last_year_month=last_year_month,
+        last_year=window.get(last_year_month), ytd=ytd, rank=_rank(year, month, window),
+        staff_on_duty=int(staff) if staff is not None else None,
+        staff_minimum=year.data["terms"]["staffing"]["minimum"],
+        hot_topics=_hot_topics(year, data, window.get(previous_month)), trend=tuple(trend),
+        recent=_recent(year, month, window), issues=(),
     )
-
-
-def change(now: int, before: int | None) -> str:
-    """Relative change as text: ``增长 3.20%`` / ``下降 1.05%`` / ``—``."""
-    if not before:
-        return "—"
-    delta = (Decimal(now) - Decimal(before)) / Decimal(before)
-    word = "增长" if delta >= 0 else "下降"
-    return f"{word}{percent(abs(delta))}"
+    return replace(report, issues=_issues(year, report))

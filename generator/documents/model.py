@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from generator.documents.docx.charts_xml import ChartSpec
+
 Segment = tuple[str, str]
 """A run of text and its revision: ``("", text)`` unchanged, ``("ins", text)`` or ``("del", text)``."""
 
@@ -66,11 +68,21 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A native Word chart (its data embedded, so staff can restyle it) at a given size, with a caption."""
+
+    spec: ChartSpec
+    width_mm: float
+    height_mm: float
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class PageBreak:
     """Start a new page."""
 
 
-Block = Paragraph | Table | PageBreak | Image
+Block = Paragraph | Table | PageBreak | Image | Chart
 
 
 @dataclass(frozen=True)

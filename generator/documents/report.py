@@ -1,199 +1,435 @@
-"""Build the document model of the monthly hotline report (12345热线月报)."""
+"""Build the document model of the monthly hotline report (12345热线月报).
+
+The structure follows published 12345 bulletins: 运行概况, 诉求分析, 承办单位办理情况, 热点诉求与典型案例,
+考核指标, 人员与排名, 存在问题, 下步工作, then the annex table and the data notes. Every name, label,
+definition and piece of advice comes from the contract year's data; every figure that rests on other
+months names the months it used and those it lacked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from generator.analysis.monthly import MonthReport, change
-from generator.documents import charts
-from generator.documents.model import Block, Cell, DocumentModel, Image, Paragraph, Table
-from generator.exports.metrics import Counts, percent, ranked
+from generator.analysis.monthly import MonthReport
+from generator.analysis.periods import cn_month, cn_months, ratio
+from generator.documents.docx.charts_xml import ChartSpec, Series
+from generator.documents.model import Block, Cell, Chart, DocumentModel, Paragraph, Table
+from generator.exports.conditions import describe_all
+from generator.exports.fields import FieldSpec
+from generator.exports.ingest import Figures
+from generator.rules.inputs import KINDS, percent, specs_of
 from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places
 from generator.rules.numerals import cn_date, cn_num
-from generator.rules.scoring import ScoreCard
 
-CHART_MM = 150
-
-
-def _avg_wait(counts: Counts) -> str:
-    return f"{Decimal(counts.wait_seconds) / counts.answered:.1f}秒" if counts.answered else "—"
+CHART_MM = (150.0, 75.0)
+COLORS = ("1F4E79", "C00000", "7F7F7F", "2E75B6", "ED7D31")
 
 
-def _summary_rows(report: MonthReport) -> Table:
-    now, before, ago = report.counts, report.previous, report.last_year
-    header = tuple(Cell.of(t, style="table_header") for t in ("项目", "本月", "上月", "环比", "去年同期", "同比"))
-    rows = [header]
-    for label, attr in (("来电总量（通）", "calls"), ("请求人工（通）", "wants_agent"), ("人工接通（通）", "answered"),
-                        ("受理工单（件）", "tickets"), ("办结工单（件）", "closed")):
-        value = getattr(now, attr)
-        prev = getattr(before, attr) if before else None
-        year = getattr(ago, attr) if ago else None
-        rows.append((Cell.of(label), Cell.of(str(value), style="table_right"),
-                     Cell.of(str(prev) if prev is not None else "—", style="table_right"),
-                     Cell.of(change(value, prev), style="table_center"),
-                     Cell.of(str(year) if year is not None else "—", style="table_right"),
-                     Cell.of(change(value, year), style="table_center")))
-    for label, key in (("接通率", "接通率"), ("满意率", "满意率")):
-        rows.append((Cell.of(label), Cell.of(percent(now.rates()[key]), style="table_right"),
-                     Cell.of(percent(before.rates()[key]) if before else "—", style="table_right"), Cell.of("—", style="table_center"),
-                     Cell.of(percent(ago.rates()[key]) if ago else "—", style="table_right"), Cell.of("—", style="table_center")))
-    return Table(tuple(rows), (36, 20, 20, 30, 20, 30)).small()
+def _change(now: int, before: int | None, word: str) -> str:
+    """环比增长 3.20% / 环比下降 1.05% / 无上月数据."""
+    if before is None:
+        return f"无{word}数据"
+    if before == 0:
+        return f"{word}为 0"
+    delta = (Decimal(now) - Decimal(before)) / Decimal(before)
+    return f"{'增长' if delta >= 0 else '下降'}{percent(abs(delta))}"
 
 
-def _share_table(title: str, items: list[tuple[str, int]], total: int) -> Table:
-    header = (Cell.of(title, style="table_header"), Cell.of("件数", style="table_header"), Cell.of("占比", style="table_header"))
-    rows = [header] + [(Cell.of(name), Cell.of(str(count), style="table_right"),
-                        Cell.of(percent(Decimal(count) / total) if total else "—", style="table_right"))
-                       for name, count in items]
-    return Table(tuple(rows), (80, 38, 38))
+def _points_change(now: Decimal | None, before: Decimal | None, word: str) -> str:
+    if now is None or before is None:
+        return f"无{word}数据"
+    delta = (now - before) * 100
+    return f"{'上升' if delta >= 0 else '下降'}{two_places(abs(delta))}个百分点"
 
 
-def _unit_table(counts: Counts, top: int | None) -> Table:
-    header = tuple(Cell.of(t, style="table_header") for t in ("承办单位", "工单（件）", "办结（件）", "办结率", "满意率"))
-    units = ranked({name: c.tickets for name, c in counts.by_unit.items()}, top)
-    rows = [header]
-    for name, _ in units:
-        unit = counts.by_unit[name]
-        rows.append((Cell.of(name), Cell.of(str(unit.tickets), style="table_right"), Cell.of(str(unit.closed), style="table_right"),
-                     Cell.of(percent(Decimal(unit.closed) / unit.tickets if unit.tickets else None), style="table_right"),
-                     Cell.of(percent(Decimal(unit.satisfied) / unit.rated if unit.rated else None), style="table_right")))
-    return Table(tuple(rows), (60, 24, 24, 24, 24)).small()
+class _Builder:
+    """Walks the month's figures in report order, numbering figures and tables as they come."""
+
+    def __init__(self, year: ContractYear, report: MonthReport) -> None:
+        self.year, self.report = year, report
+        self.data = year.data
+        self.settings = year.data["report"]
+        self.figure = 0
+        self.table_number = 0
+        self.specs = specs_of(year.data["scoring"])
+        self.counts = year.data["scoring"]["counts"]
+        self.exports = year.data["exports"]
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def chart(self, spec: ChartSpec) -> Chart:
+        self.figure += 1
+        return Chart(spec, *CHART_MM, f"图{self.figure}　{spec.title}")
+
+    def caption(self, title: str) -> Paragraph:
+        self.table_number += 1
+        return Paragraph(f"表{self.table_number}　{title}", "caption", keep_with_next=True)
+
+    def field(self, role: str) -> str:
+        value = self.settings["breakdowns"][role]
+        return value["field"] if isinstance(value, Mapping) else role
+
+    def title(self, role: str) -> str:
+        value = self.settings["breakdowns"][role]
+        return value["title"] if isinstance(value, Mapping) else value
+
+    def table_of(self, count_id: str) -> Mapping[str, Any]:
+        return self.exports[self.counts[count_id]["table"]]
+
+    def count(self, figures: Mapping[str, Figures] | None, count_id: str) -> int | None:
+        if figures is None:
+            return None
+        table = self.counts[count_id]["table"]
+        return figures[table].counts.get(count_id, 0) if table in figures else None
+
+    def rate(self, figures: Mapping[str, Figures] | None, name: str) -> Decimal | None:
+        if figures is None:
+            return None
+        spec = self.specs[name]
+        numerator, denominator = self.count(figures, spec.numerator), self.count(figures, spec.denominator)
+        return ratio(numerator or 0, denominator or 0)
+
+    def previous(self) -> Mapping[str, Figures] | None:
+        return self.report.previous.figures if self.report.previous else None
+
+    def last_year(self) -> Mapping[str, Figures] | None:
+        return self.report.last_year.figures if self.report.last_year else None
+
+    # -- sections ----------------------------------------------------------------------------------
+
+    def masthead(self) -> Iterator[Block]:
+        report = self.report
+        yield Paragraph(self.settings["title"], "masthead")
+        yield Paragraph(f"{report.month[:4]}年第{report.issue_in_year}期（总第{report.issue_total}期）", "subtitle")
+        yield Paragraph(self.settings["issuer"], "subtitle")
+        yield Paragraph(cn_date(report.issued_on), "subtitle")
+        yield Paragraph(f"报送：{self.settings['recipient']}", "plain")
+        if report.year_note:
+            yield Paragraph(report.year_note, "plain")
+        notes = self.honesty_notes()
+        if notes:
+            yield Paragraph("阅读提示：" + "；".join(notes) + "。", "plain")
+
+    def honesty_notes(self) -> list[str]:
+        """What the reader must know before trusting the figures (missing months, unsampled rates, skipped rows)."""
+        report = self.report
+        notes = []
+        if report.ytd.missing:
+            notes.append(f"本服务年度累计数据缺少{cn_months(report.ytd.missing)}，累计指标只按{cn_months(report.ytd.months)}计算")
+        for item in report.card.no_sample:
+            notes.append(f"“{item.name}”本月无样本，{item.trace}")
+        if report.data.skipped_count:
+            notes.append(f"有 {report.data.skipped_count} 行数据无法读取，已跳过（见数据说明）")
+        if report.rank.pending and report.rank.milestone:
+            notes.append(f"{report.rank.milestone}付款的排名档位待定（见第六部分）")
+        return notes
+
+    def overview(self) -> Iterator[Block]:
+        report, platform = self.report, self.settings["platform"]
+        month = f"{int(report.month[5:])}月"
+        yield Paragraph("一、运行概况", "heading1")
+        days = max(len(report.data.figures[self.settings["daily_table"]].daily), 1)
+        sentences = []
+        for name, table in self.exports.items():
+            figures = report.data.figures[name]
+            sentences.append(f"{table['noun']}{figures.rows}{table['unit']}，日均{figures.rows // days}{table['unit']}")
+        text = f"{month}，{platform}共受理" + "；".join(sentences) + "。"
+        rates = [name for name, spec in self.specs.items() if spec.kind == "ratio"]
+        if rates:
+            text += "，".join(f"{name}{percent(self.rate(report.data.figures, name))}" for name in rates) + "。"
+        for average in self.settings.get("averages", ()):
+            over = self.count(report.data.figures, average["over"]) or 0
+            table = self.counts[average["over"]]["table"]
+            total = report.data.figures[table].sums.get(average["label"], 0)
+            value = f"{Decimal(total) / over:.1f}{average['unit']}" if over else "无样本"
+            text += f"{average['label']}{value}。"
+        daily = self.exports[self.settings["daily_table"]]
+        figures = report.data.figures[self.settings["daily_table"]]
+        previous, ago = self.previous(), self.last_year()
+        text += (f"{daily['noun']}量环比{_change(figures.rows, previous[self.settings['daily_table']].rows if previous else None, '上月')}，"
+                 f"同比{_change(figures.rows, ago[self.settings['daily_table']].rows if ago else None, '去年同期')}。")
+        yield Paragraph(text)
+        yield self.caption("主要运行数据")
+        yield self.summary()
+        days_sorted = list(figures.daily)
+        yield self.chart(ChartSpec(
+            f"{month}每日{daily['noun']}量", tuple(d[-2:].lstrip("0") for d in days_sorted),
+            (Series(f"{daily['noun']}量", tuple(figures.daily[d]["rows"] for d in days_sorted), color=COLORS[0]),),
+            axis_title=f"{daily['noun']}量（{daily['unit']}）", category_axis_title="日", legend=False))
+        if len(report.trend) > 1:
+            yield self.trend_chart()
+
+    def summary(self) -> Table:
+        report = self.report
+        now, before, ago = report.data.figures, self.previous(), self.last_year()
+        header = tuple(Cell.of(t, style="table_header") for t in ("项目", "本月", "上月", "环比", "去年同期", "同比"))
+        rows = [header]
+
+        def line(label: str, value: int, prev: int | None, old: int | None) -> tuple[Cell, ...]:
+            return (Cell.of(label), Cell.of(str(value), style="table_right"),
+                    Cell.of(str(prev) if prev is not None else "无数据", style="table_right"),
+                    Cell.of(_change(value, prev, "上月").replace("无上月数据", "—"), style="table_center"),
+                    Cell.of(str(old) if old is not None else "无数据", style="table_right"),
+                    Cell.of(_change(value, old, "去年同期").replace("无去年同期数据", "—"), style="table_center"))
+
+        for name, table in self.exports.items():
+            rows.append(line(f"{table['noun']}总量（{table['unit']}）", now[name].rows,
+                             before[name].rows if before else None, ago[name].rows if ago else None))
+        for cid, spec in self.counts.items():
+            unit = self.exports[spec["table"]]["unit"]
+            rows.append(line(f"{spec['label']}（{unit}）", self.count(now, cid) or 0, self.count(before, cid),
+                             self.count(ago, cid)))
+        for name, spec in self.specs.items():
+            if spec.kind != "ratio":
+                continue
+            value, prev, old = self.rate(now, name), self.rate(before, name), self.rate(ago, name)
+            rows.append((Cell.of(name), Cell.of(percent(value), style="table_right"),
+                         Cell.of(percent(prev) if before else "无数据", style="table_right"),
+                         Cell.of(_points_change(value, prev, "上月").replace("无上月数据", "—"), style="table_center"),
+                         Cell.of(percent(old) if ago else "无数据", style="table_right"),
+                         Cell.of(_points_change(value, old, "去年同期").replace("无去年同期数据", "—"), style="table_center")))
+        return Table(tuple(rows), (44, 22, 22, 24, 22, 24)).small()
+
+    def trend_chart(self) -> Chart:
+        report = self.report
+        daily = self.exports[self.settings["daily_table"]]
+        rates = [r for _, _, r in report.trend]
+        series = [Series(f"{daily['noun']}量", tuple(c for _, c, _ in report.trend), color=COLORS[3])]
+        low = None
+        name = self.settings.get("trend_rate")
+        if name:
+            shown = [r * 100 for r in rates if r is not None]
+            series.append(Series(name, tuple((r * 100).quantize(Decimal("0.01")) if r is not None else None for r in rates),
+                                 kind="line", secondary=True, color=COLORS[1], number_format='0.00"%"'))
+            # The rate axis starts a little below the lowest month, so a change is visible (never below 0).
+            low = max(Decimal(0), (min(shown) // 5) * 5 - 5) if shown else Decimal(0)
+        months = tuple(f"{int(m[5:])}月" for m, _, _ in report.trend)
+        return self.chart(ChartSpec(
+            f"近{len(months)}个月{daily['noun']}量" + (f"与{name}" if name else ""), months, tuple(series),
+            axis_title=f"{daily['noun']}量（{daily['unit']}）", secondary_axis_title=f"{name}（%）" if name else "",
+            secondary_axis_min=low, secondary_axis_max=Decimal(100) if name else None,
+            secondary_number_format='0"%"'))
+
+    def demand(self) -> Iterator[Block]:
+        report = self.report
+        tickets = report.data.figures["tickets"]
+        before = self.previous()
+        table = self.exports["tickets"]
+        yield Paragraph("二、诉求分析", "heading1")
+        for number, role in enumerate(("type", "category", "region"), start=1):
+            groups = tickets.group(self.field(role))
+            ranked = sorted(groups.items(), key=lambda item: (-item[1]["rows"], item[0]))
+            top = ranked if role == "type" else ranked[: self.settings["top"]]
+            suffix = f"（前{self.settings['top']}位）" if len(ranked) > len(top) else ""
+            yield Paragraph(f"（{cn_num(number)}）按{self.title(role)}{suffix}", "heading2")
+            lead = "，".join(f"{name}{c['rows']}{table['unit']}（{percent(Decimal(c['rows']) / tickets.rows)}）"
+                             for name, c in ranked[:3])
+            previous_groups = before["tickets"].group(self.field(role)) if before else None
+            changes = ""
+            if previous_groups is not None:
+                changes = "；环比" + "，".join(
+                    f"{name}{_change(c['rows'], previous_groups.get(name, {}).get('rows'), '上月')}" for name, c in ranked[:3])
+            yield Paragraph(f"本月{table['noun']}中，{self.title(role)}居前的为{lead}{changes}。")
+            yield self.caption(f"{self.title(role)}分布")
+            yield self.share_table(self.title(role), [(n, c["rows"]) for n, c in top], tickets.rows)
+            if role != "category":
+                yield self.chart(ChartSpec(
+                    f"{self.title(role)}{table['noun']}量", tuple(n for n, _ in top),
+                    (Series(f"{table['noun']}量", tuple(c["rows"] for _, c in top), color=COLORS[3], labels=True,
+                            number_format=f'0"{table["unit"]}"'),), horizontal=True, legend=False))
+
+    def share_table(self, title: str, items: Sequence[tuple[str, int]], total: int) -> Table:
+        unit = self.exports["tickets"]["unit"]
+        header = (Cell.of(title, style="table_header"), Cell.of(f"数量（{unit}）", style="table_header"),
+                  Cell.of("占比", style="table_header"))
+        rows = [header] + [(Cell.of(name), Cell.of(str(count), style="table_right"),
+                            Cell.of(percent(Decimal(count) / total) if total else "无样本", style="table_right"))
+                           for name, count in items]
+        return Table(tuple(rows), (84, 36, 36))
+
+    def units(self, top: int | None) -> Table:
+        tickets = self.report.data.figures["tickets"]
+        groups = tickets.group(self.field("unit"))
+        ratios = self.settings["unit_ratios"]
+        unit = self.exports["tickets"]["unit"]
+        header = tuple(Cell.of(t, style="table_header") for t in
+                       (self.title("unit"), f"{self.exports['tickets']['noun']}（{unit}）", *(r["label"] for r in ratios)))
+        ranked = sorted(groups.items(), key=lambda item: (-item[1]["rows"], item[0]))
+        rows = [header]
+        for name, counts in ranked[:top] if top else ranked:
+            cells = [Cell.of(name), Cell.of(str(counts["rows"]), style="table_right")]
+            for spec in ratios:
+                value = ratio(counts.get(spec["numerator"], 0), counts.get(spec["denominator"], 0))
+                cells.append(Cell.of(percent(value), style="table_right"))
+            rows.append(tuple(cells))
+        share = (156 - 56 - 24) / max(len(ratios), 1)
+        return Table(tuple(rows), (56, 24, *(share for _ in ratios))).small()
+
+    def handling(self) -> Iterator[Block]:
+        yield Paragraph(f"三、{self.title('unit')}办理情况", "heading1")
+        top = self.settings["top"]
+        groups = self.report.data.figures["tickets"].group(self.field("unit"))
+        yield Paragraph(f"本月共有{len(groups)}个{self.title('unit')}承办{self.exports['tickets']['noun']}，"
+                        f"办理量居前{min(top, len(groups))}位的情况如下（全部见附表）。")
+        yield self.caption(f"{self.title('unit')}办理情况（前{min(top, len(groups))}位）")
+        yield self.units(top)
+
+    def hot(self) -> Iterator[Block]:
+        yield Paragraph("四、热点诉求与典型案例", "heading1")
+        unit = self.exports["tickets"]["unit"]
+        for index, topic in enumerate(self.report.hot_topics, start=1):
+            change = "" if topic.previous is None else f"，环比{_change(topic.count, topic.previous, '上月')}"
+            yield Paragraph(f"（{cn_num(index)}）{topic.category}：{topic.count}{unit}，占{percent(topic.share)}{change}",
+                            "heading2")
+            if topic.main_unit:
+                yield Paragraph(f"该类诉求主要由{topic.main_unit}承办。")
+            if topic.case:
+                yield Paragraph(f"典型案例：{topic.case.text}（{topic.case.region}）")
+            yield Paragraph(f"建议：{topic.advice}")
+
+    def scores(self) -> Iterator[Block]:
+        report = self.report
+        yield Paragraph("五、运行指标与考核得分", "heading1")
+        ytd = report.ytd
+        months = cn_months(ytd.months)
+        missing = f"，缺少{cn_months(ytd.missing)}的数据" if ytd.missing else ""
+        total = f"{ytd.card.total:.2f}" if ytd.card else "无"
+        appendix = next((f"附件{i + 1}" for i, a in enumerate(self.data["appendices"]) if a["id"] == "scoring"), "")
+        name = next((a["title"] for a in self.data["appendices"] if a["id"] == "scoring"), "运营考核标准")
+        yield Paragraph(f"按合同{appendix}《{name}》计算，本月得分{report.card.total:.2f}分；"
+                        f"本服务年度累计（{months}，共{len(ytd.months)}个月{missing}）得分{total}分。")
+        yield self.caption("本月考核得分")
+        yield self.score_table()
+        bars = [(i, ind) for i, ind in enumerate(self.data["scoring"]["indicators"])
+                if "target" in ind and self.specs[ind["rule"]["input"]].kind in ("ratio", "rate")]
+        if bars:
+            actual = tuple((report.inputs[i["rule"]["input"]] * 100).quantize(Decimal("0.01"))
+                           if report.inputs.get(i["rule"]["input"]) is not None else None for _, i in bars)
+            yield self.chart(ChartSpec(
+                "主要运行指标与考核指标值", tuple(i["name"] for _, i in bars),
+                (Series("实际", actual, color=COLORS[0], labels=True),
+                 Series("指标值", tuple(Decimal(str(i["target"])) for _, i in bars), color=COLORS[2])),
+                number_format='0"%"', axis_min=Decimal(0), axis_max=Decimal(100)))
+
+    def score_table(self) -> Table:
+        header = tuple(Cell.of(t, style="table_header") for t in ("序号", "指标", "指标值", "实际", "满分", "得分", "计分说明"))
+        rows = [header]
+        for item in self.report.card.items:
+            full = f"{item.points_max.normalize():f}" if item.points_max is not None else "\\"
+            rows.append((Cell.of(str(item.number), style="table_center"), Cell.of(item.name),
+                         Cell.of(item.target, style="table_center"), Cell.of(item.actual, style="table_center"),
+                         Cell.of(full, style="table_center"), Cell.of(f"{item.points:.2f}", style="table_right"),
+                         Cell.of(f"{item.clause}：{item.trace}")))
+        rows.append((Cell.of("合计", span=5, style="table_header"), Cell.of(f"{self.report.card.total:.2f}", style="table_right"),
+                     Cell.of("")))
+        return Table(tuple(rows), (10, 30, 16, 20, 12, 16, 52)).small()
+
+    def staff_and_rank(self) -> Iterator[Block]:
+        report = self.report
+        yield Paragraph("六、人员配置与全省排名", "heading1")
+        if report.staff_on_duty is None:
+            yield Paragraph("本月没有填写在岗人数。")
+        else:
+            gap = report.staff_minimum - report.staff_on_duty
+            state = "符合合同要求" if gap <= 0 else f"缺{gap}人，低于合同要求"
+            yield Paragraph(f"本月在岗{report.staff_on_duty}人，合同约定人员配置不少于{report.staff_minimum}人，{state}。")
+        rank = report.rank
+        if rank.rank is None:
+            return
+        text = f"本月{self.settings['platform']}在全省热线平台考核中排名第{rank.rank}名。"
+        if rank.milestone:
+            span = f"{cn_month(rank.period_months[0])}至{int(rank.period_months[-1][5:])}月"
+            text += f"{rank.milestone}付款依据{span}的平均排名。"
+            if rank.average is not None:
+                used = cn_months(tuple(rank.ranks))
+                text += f"已有{used}的排名，平均第{two_places(rank.average)}名"
+                if rank.pending:
+                    later = [m for m in rank.period_months if m > report.month]
+                    parts = []
+                    if rank.missing:
+                        parts.append(f"缺少{cn_months(rank.missing)}的排名")
+                    if later:
+                        parts.append(f"{cn_months(later)}尚未到")
+                    text += (f"；{'，'.join(parts)}，付款档位待定（按已有月份，目前对应{rank.tier}档，"
+                             f"支付合同总金额的{pct(rank.percent)}，即{cny(rank.amount)}）。")
+                else:
+                    text += f"，对应{rank.tier}档，支付合同总金额的{pct(rank.percent)}，即{cny(rank.amount)}。"
+        yield Paragraph(text)
+
+    def issues(self) -> Iterator[Block]:
+        yield Paragraph("七、存在问题", "heading1")
+        issues = self.report.issues
+        if not issues:
+            yield Paragraph("本月各项考核指标均达到指标值，人员配置符合合同要求，未发现需要整改的问题。")
+        for index, issue in enumerate(issues, start=1):
+            yield Paragraph(f"{index}. {issue.text}")
+        yield Paragraph("八、下步工作", "heading1")
+        steps = list(dict.fromkeys(issue.next_step for issue in issues if issue.next_step))
+        if not steps:
+            steps = ["继续保持各项指标，做好话务高峰和节假日的排班保障。"]
+        for index, step in enumerate(steps, start=1):
+            yield Paragraph(f"{index}. {step}")
+
+    def notes(self) -> Iterator[Block]:
+        report = self.report
+        yield Paragraph(f"附表　{self.title('unit')}办理情况", "heading1")
+        yield self.units(None)
+        yield Paragraph("数据说明", "heading1")
+        for name, spec in self.specs.items():
+            if spec.kind != "ratio":
+                continue
+            numerator, denominator = self.counts[spec.numerator], self.counts[spec.denominator]
+            fields = {t: {fid: FieldSpec(fid, f["name"], f["type"]) for fid, f in tab["fields"].items()}
+                      for t, tab in self.exports.items()}
+            yield Paragraph(f"{name}＝{numerator['label']}÷{denominator['label']}；其中{numerator['label']}指"
+                            f"{describe_all(numerator['where'], fields[numerator['table']])}的"
+                            f"{self.exports[numerator['table']]['noun']}，{denominator['label']}指"
+                            f"{describe_all(denominator['where'], fields[denominator['table']])}的"
+                            f"{self.exports[denominator['table']]['noun']}。")
+        entered = [f"{name}（{KINDS[spec.kind].label}）" for name, spec in self.specs.items() if spec.entered]
+        if entered:
+            yield Paragraph(f"{'、'.join(entered)}取自当月 month.yaml。")
+        yield Paragraph("来电人的姓名、电话、证件号码、住址等个人信息在引用前均已隐去，要求保密的工单（或保密标记无法确定的工单）不予引用。")
+        if report.data.columns_file:
+            yield Paragraph(f"导出表的列名按 {report.data.columns_file} 对照。")
+        if report.data.skipped_count:
+            yield Paragraph(f"本月共有{report.data.skipped_count}行数据无法读取，已按 --skip-bad-rows 跳过（列出前 20 行，不显示单元格内容）：")
+            for bad in report.data.skipped[:20]:
+                yield Paragraph(f"{bad.file} 第{bad.row}行 {bad.column}：{bad.message}", "plain")
+        if report.data.cleaned:
+            yield Paragraph(f"另有{len(report.data.cleaned)}个单元格含有不可见控制字符或疑似被截断的号码，已清理后使用。")
+        for name, quality in report.quality.items():
+            table = self.exports[name]["title"]
+            findings = []
+            if quality.duplicates:
+                findings.append(f"编号重复 {quality.duplicates} 行")
+            if quality.out_of_order:
+                findings.append(f"时间先后不可能 {quality.out_of_order} 处")
+            if quality.personal_labels:
+                findings.append(f"分类名称中含个人信息 {quality.personal_labels} 行（已按“含个人信息”统计）")
+            if findings:
+                yield Paragraph(f"数据质量（{table}）：{'；'.join(findings)}，均已计入统计，请核实：", "plain")
+                for example in quality.examples[:10]:
+                    yield Paragraph(f"{example.file} 第{example.row}行 {example.column}：{example.message}", "plain")
 
 
-def _score_table(card: ScoreCard) -> Table:
-    header = tuple(Cell.of(t, style="table_header") for t in ("序号", "指标", "指标值", "实际", "满分", "得分", "计分说明"))
-    rows = [header]
-    for item in card.items:
-        full = f"{item.points_max.normalize():f}" if item.points_max is not None else "\\"
-        rows.append((Cell.of(str(item.number), style="table_center"), Cell.of(item.name), Cell.of(item.target, style="table_center"),
-                     Cell.of(item.actual, style="table_center"), Cell.of(full, style="table_center"),
-                     Cell.of(f"{item.points:.2f}", style="table_right"), Cell.of(item.trace)))
-    rows.append((Cell.of("合计", span=5, style="table_header"), Cell.of(f"{card.total:.2f}", style="table_right"), Cell.of("")))
-    return Table(tuple(rows), (8, 26, 13, 17, 10, 14, 68)).small()
-
-
-def _overview(report: MonthReport) -> Iterator[Block]:
-    now = report.counts
-    days = len(now.daily_calls) or 1
-    month_label = f"{int(report.month[5:])}月"
-    yield Paragraph("一、总体运行情况", "heading1")
-    yield Paragraph(
-        f"{month_label}，陵水分平台共受理来电{now.calls}通，日均{now.calls // days}通；其中请求人工服务{now.wants_agent}通，"
-        f"人工接通{now.answered}通，接通率{percent(now.rates()['接通率'])}，平均等待{_avg_wait(now)}。受理工单{now.tickets}件，"
-        f"日均{now.tickets // days}件；办结{now.closed}件，满意率{percent(now.rates()['满意率'])}。"
-        f"来电量环比{change(now.calls, report.previous.calls if report.previous else None)}，"
-        f"同比{change(now.calls, report.last_year.calls if report.last_year else None)}。"
-    )
-    yield _summary_rows(report)
-    days_sorted = list(now.daily_calls)
-    yield Image(charts.daily_calls(days_sorted, [now.daily_calls[d] for d in days_sorted], f"{month_label}每日来电量"),
-                CHART_MM, f"图1　{month_label}每日来电量")
-    if len(report.trend) > 1:
-        yield Image(charts.trend([t[0] for t in report.trend], [t[1] for t in report.trend], [t[2] for t in report.trend]),
-                    CHART_MM, "图2　近期月度来电量与接通率")
-
-
-def _demand(report: MonthReport, top: int) -> Iterator[Block]:
-    now = report.counts
-    yield Paragraph("二、诉求分析", "heading1")
-    types = ranked(now.by_type)
-    yield Paragraph("（一）按诉求类型", "heading2")
-    lead = "，".join(f"{name}{count}件（{percent(Decimal(count) / now.tickets)}）" for name, count in types[:3])
-    yield Paragraph(f"本月工单中，{lead}。")
-    yield _share_table("诉求类型", types, now.tickets)
-    yield Image(charts.horizontal_bars([t[0] for t in types], [t[1] for t in types], "诉求类型分布"), CHART_MM, "图3　诉求类型分布")
-    yield Paragraph(f"（二）按诉求分类（前{top}位）", "heading2")
-    yield _share_table("诉求分类", ranked(now.by_category, top), now.tickets)
-    towns = ranked(now.by_town)
-    yield Paragraph("（三）按乡镇", "heading2")
-    yield Paragraph(f"工单量居前的乡镇为{'、'.join(name for name, _ in towns[:3])}。")
-    yield Image(charts.horizontal_bars([t[0] for t in towns], [t[1] for t in towns], "各乡镇（农场）工单量"), CHART_MM,
-                "图4　各乡镇（农场）工单量")
-    yield Paragraph(f"（四）按承办单位（前{top}位）", "heading2")
-    yield _unit_table(now, top)
-
-
-def _hot(report: MonthReport) -> Iterator[Block]:
-    yield Paragraph("三、热点诉求", "heading1")
-    for index, topic in enumerate(report.hot_topics, start=1):
-        yield Paragraph(f"（{cn_num(index)}）{topic.category}：{topic.count}件，占{percent(topic.share)}", "heading2")
-        if topic.case:
-            yield Paragraph(f"典型案例：{topic.case}（{topic.case_town}）")
-        yield Paragraph(f"建议：该类诉求主要由{topic.main_unit}承办，建议对高频问题集中研判、源头治理，减少重复来电。")
-
-
-def _scores(report: MonthReport, contract: ContractYear) -> Iterator[Block]:
-    yield Paragraph("四、运行指标与考核得分", "heading1")
-    yield Paragraph(f"按合同附件1《运营考核标准》计算，本月得分{report.card.total:.2f}分；"
-                    f"本服务年度累计（{report.ytd_months[0]}至{report.ytd_months[-1]}，共{len(report.ytd_months)}个月）"
-                    f"得分{report.ytd_card.total:.2f}分。")
-    yield _score_table(report.card)
-    rates = report.counts.rates()
-    indicators = [i for i in contract.data["scoring"]["indicators"] if i["rule"]["kind"] == "linear_rate"]
-    yield Image(charts.kpi_against_target([i["name"] for i in indicators], [rates[i["rule"]["input"]] for i in indicators],
-                                          [Decimal(i["target"]) for i in indicators]), CHART_MM, "图5　主要运行指标与考核指标值")
-
-
-def _staff_and_rank(report: MonthReport) -> Iterator[Block]:
-    yield Paragraph("五、人员配置", "heading1")
-    gap = report.staff_minimum - report.staff_on_duty
-    state = "符合合同要求" if gap <= 0 else f"缺{gap}人，低于合同要求"
-    yield Paragraph(f"本月在岗{report.staff_on_duty}人，合同约定人员配置不少于{report.staff_minimum}人，{state}。")
-    yield Paragraph("六、全省排名与付款档位", "heading1")
-    rank = report.rank
-    text = f"本月陵水分平台在全省热线平台考核中排名第{rank.rank}名。"
-    if rank.milestone_number and rank.average is not None:
-        text += (f"第{rank.milestone_number}笔付款依据{rank.months[0]}至{rank.months[-1]}的平均排名，截至本月"
-                 f"（{len(rank.ranks)}个月）平均第{two_places(rank.average)}名，按目前排名对应{rank.tier}档，"
-                 f"支付合同总金额的{pct(rank.percent)}，即{cny(rank.amount)}。")
-    yield Paragraph(text)
-
-
-def _issues(report: MonthReport) -> Iterator[Block]:
-    yield Paragraph("七、存在问题与下步工作", "heading1")
-    if not report.problems:
-        yield Paragraph("本月各项考核指标均达到指标值，下步将继续保持服务质量。")
-    for index, problem in enumerate(report.problems, start=1):
-        yield Paragraph(f"{index}. {problem}")
-
-
-def _notes(report: MonthReport, contract: ContractYear) -> Iterator[Block]:
-    yield Paragraph("附表　承办单位办理情况", "heading1")
-    yield _unit_table(report.counts, None)
-    yield Paragraph("数据说明", "heading1")
-    scoring = contract.data["scoring"]
-    yield Paragraph(f"接通率＝人工接通量÷请求人工量；咨询类即时答复率＝即时答复的咨询工单÷咨询工单；按时回访率＝办结后"
-                    f"{scoring['revisit_hours']}小时内回访的工单÷办结工单；满意率＝（{'＋'.join(scoring['satisfied_answers'])}）"
-                    "÷作出评价的工单。来电人姓名、电话、证件号码和门牌号均已隐去，要求保密的工单不予引用。")
-    if report.skipped_count:
-        yield Paragraph(f"本月共有{report.skipped_count}行数据无法读取，已按 --skip-bad-rows 跳过：")
-        for bad in report.skipped[:20]:
-            yield Paragraph(f"{bad.file} 第{bad.row}行 {bad.column}：{bad.message}", "plain")
-    if report.cleaned:
-        yield Paragraph(f"另有{len(report.cleaned)}个单元格含有不可见控制字符，已删除后使用。")
-
-
-def build_report(contract: ContractYear, report: MonthReport) -> DocumentModel:
+def build_report(year: ContractYear, report: MonthReport) -> DocumentModel:
     """The monthly report as a document model."""
-    settings = contract.data["report"]
-    top = settings["top"]
+    builder = _Builder(year, report)
     blocks: list[Block] = [
-        Paragraph(settings["title"], "masthead"),
-        Paragraph(f"{report.month[:4]}年第{report.issue_in_year}期（总第{report.issue_total}期）", "subtitle"),
-        Paragraph(settings["issuer"], "subtitle"),
-        Paragraph(cn_date(report.issued_on), "subtitle"),
-        Paragraph(f"报送：{settings['recipient']}", "plain"),
-        *_overview(report), *_demand(report, top), *_hot(report), *_scores(report, contract),
-        *_staff_and_rank(report), *_issues(report), *_notes(report, contract),
+        *builder.masthead(), *builder.overview(), *builder.demand(), *builder.handling(), *builder.hot(),
+        *builder.scores(), *builder.staff_and_rank(), *builder.issues(), *builder.notes(),
     ]
+    settings = year.data["report"]
     return DocumentModel(
         blocks=tuple(blocks),
         title=f"{settings['title']}（{report.month}）",
         header_text=f"{settings['title']}　{report.month[:4]}年第{report.issue_in_year}期",
         created=datetime.combine(report.issued_on, datetime.min.time()),
-        subject=contract.data["project"]["name"],
+        subject=year.data["project"]["name"],
         keywords=f"{report.month} 月报",
     )

@@ -74,17 +74,12 @@ def _bounded_range(*args: int) -> range:
     return result
 
 
-def _rate_pct(value: object) -> str:
-    """0.02 → 2%."""
-    return money.pct(money.to_decimal(value) * 100)
-
-
 def _permille(value: object) -> str:
     """0.001 → 千分之一 (falls back to a percentage when not a whole number of per-mille)."""
     per_mille = money.to_decimal(value) * 1000
     if per_mille == per_mille.to_integral_value():
         return "千分之" + numerals.cn_num(int(per_mille))
-    return _rate_pct(value)
+    return money.rate_pct(value)
 
 
 def _wan(value: object) -> str:
@@ -99,7 +94,7 @@ def make_filters(write_optional_zero: bool) -> dict[str, Callable[..., str]]:
         "cny": money.cny,
         "capital": lambda value: money.capital(value, write_optional_zero),
         "pct": money.pct,
-        "rate_pct": _rate_pct,
+        "rate_pct": money.rate_pct,
         "permille": _permille,
         "wan": _wan,
         "cn_date": numerals.cn_date,

@@ -1,38 +1,398 @@
-"""Platform exports of one month → typed rows.
+"""Platform exports of one month → additive counts, read in chunks, with no Python object kept per row.
 
-Reads ``DIR/YYYY-MM/calls.(csv|xlsx)``, ``tickets.(csv|xlsx)`` and ``month.yaml``. CSV may be UTF-8
-or GBK/GB18030 (Excel's default in China). Headers are mapped through ``templates/columns.yaml``,
-overridable by ``DIR/columns.yaml``. A row that cannot be read is reported with file, row and
-column; the month fails unless the caller asked to skip bad rows, which are then counted and listed.
+``DIR/YYYY-MM/calls.(csv|xlsx)`` and ``tickets.(csv|xlsx)`` are read by the columns the contract year
+declares (``exports``), mapped to the platform's headers by the nearest ``columns.yaml``. CSV may be
+UTF-8 (with or without BOM) or GBK/GB18030; a header row is found below title rows; times in any form
+Excel or WPS writes are read by sniffing each column once. Every row that cannot be read is located
+(file, row, column, the rule it breaks). What leaves this module is counts by the contract's
+definitions, the candidate case texts already de-identified, and data-quality findings: no caller's
+personal data.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
+import hashlib
 import io
+import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+import stat
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar
 
 from generator.errors import InputError, Problem
-from generator.resources import TEMPLATES
-from generator.source.loader import Document, load_file
-from generator.source.schema import schema_problems
+from generator.exports import conditions
+from generator.exports.deidentify import contains_personal_data, deidentify
+from generator.exports.fields import TYPES, FieldSpec
+from generator.source.loader import load_file, os_reason
 
-TYPES = ("咨询", "求助", "投诉", "建议", "举报", "表扬", "其他")
-SATISFACTION = ("满意", "基本满意", "不满意", "未评价")
-_YES_NO = {"是": True, "否": False, "Y": True, "N": False}
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+TABLES = ("calls", "tickets")
+CHUNK_ROWS = 50_000
+MAX_CSV_BYTES = 1 << 30  # 1 GiB: a province-scale month is about 60 MB
+MAX_XLSX_BYTES = 200 << 20
+MAX_XLSX_RATIO = 40  # uncompressed sheet XML at most 40× its compressed size (refuses zip bombs)
+MAX_XLSX_XML = 1 << 30
+MAX_ROWS = 5_000_000
+MAX_FIELD_CHARS = 100_000  # one CSV cell; larger is a broken quote or not an export
 MAX_LISTED = 50
-# Excel keeps 15 significant digits: an ID or phone number typed as a number comes back as 4.69028E+17 or
-# with its last digits turned to zeros. Such values are reported, never used silently.
+HEADER_SEARCH_ROWS = 20
+# A table with more than this share of unreadable rows is refused even with --skip-bad-rows: the report
+# would rest on too little of the month.
+MAX_BAD_SHARE = Decimal("0.05")
+# Duplicates and impossible times beyond this share make the month's data unusable as it stands.
+MAX_QUALITY_SHARE = Decimal("0.05")
+PERSONAL_LABEL = "（含个人信息，已隐去）"
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SCIENTIFIC = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])")
 _ZEROED_ID = re.compile(r"(?<![0-9])[0-9]{15}000(?![0-9])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+# -- what the contract year asks to be counted ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One declared export table."""
+
+    name: str
+    title: str
+    noun: str
+    unit: str
+    month_field: str
+    fields: Mapping[str, FieldSpec]
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """Rows of a table that meet every condition."""
+
+    id: str
+    label: str
+    table: str
+    where: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a month's reading computes, from one contract year's definitions."""
+
+    tables: Mapping[str, TableSpec]
+    counts: tuple[CountSpec, ...]
+    breakdowns: Mapping[str, tuple[str, str]]  # role → (field, title), all on tickets
+    cases: Mapping[str, Any]
+    averages: tuple[Mapping[str, Any], ...]
+
+    def counts_of(self, table: str) -> tuple[CountSpec, ...]:
+        """The counts made on one table, in declaration order."""
+        return tuple(c for c in self.counts if c.table == table)
+
+    @property
+    def fingerprint(self) -> str:
+        """What the counts depend on: a change of any definition invalidates cached months."""
+        text = repr((sorted((n, t.month_field, sorted((f.id, f.name, f.type, f.values, f.empty, f.optional)
+                                                       for f in t.fields.values())) for n, t in self.tables.items()),
+                     [(c.id, c.table, sorted((k, repr(v)) for k, v in c.where.items())) for c in self.counts],
+                     sorted(self.breakdowns.items()), repr(self.cases), repr(self.averages)))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plan_of(data: Mapping[str, Any]) -> Plan:
+    """The reading plan of a merged contract year."""
+    tables = {}
+    for name, raw in data["exports"].items():
+        fields = {fid: FieldSpec(fid, f["name"], f["type"], tuple(f.get("values", ())), f.get("empty"),
+                                 bool(f.get("optional", False))) for fid, f in raw["fields"].items()}
+        tables[name] = TableSpec(name, raw["title"], raw["noun"], raw["unit"], raw["month_field"], fields)
+    counts = tuple(CountSpec(cid, c["label"], c["table"], c["where"]) for cid, c in data["scoring"]["counts"].items())
+    report = data["report"]
+    breakdowns = {role: _breakdown(role, value) for role, value in report["breakdowns"].items()}
+    return Plan(tables, counts, breakdowns, report["cases"], tuple(report.get("averages", ())))
+
+
+def _breakdown(role: str, value: Any) -> tuple[str, str]:
+    return (value["field"], value["title"]) if isinstance(value, Mapping) else (role, value)
+
+
+# -- what a month's reading gives ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read (or a cell that had to be cleaned)."""
+
+    json_hidden: ClassVar[tuple[str, ...]] = ("value",)  # a refused cell's text never reaches an output file
+
+    file: str
+    row: int
+    column: str
+    message: str
+    value: str = ""  # the cell's text, for the console only: never written into a document
+
+    def format(self) -> str:
+        """``file:row: column: message`` (with the cell's text, for the console)."""
+        shown = f"（实际是 “{self.value}”）" if self.value else ""
+        return f"{self.file}:{self.row}: {self.column}: {self.message}{shown}"
+
+    def problem(self, severity: str = "error") -> Problem:
+        """As a located problem for the console."""
+        shown = f"，实际是 “{self.value}”" if self.value else ""
+        return Problem(self.file, self.row, 1, self.column, f"{self.message}{shown}", severity)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A typical case of a category: its text de-identified, the region and time it came from."""
+
+    category: str
+    text: str
+    region: str
+    when: str
+
+
+@dataclass
+class Figures:
+    """Additive counts of one table for one or more months (JSON-serialisable)."""
+
+    rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    daily: dict[str, dict[str, int]] = field(default_factory=dict)
+    groups: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    sums: dict[str, int] = field(default_factory=dict)
+    cross: dict[str, dict[str, int]] = field(default_factory=dict)  # category → unit → rows
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.rows + other.rows,
+            _add(self.counts, other.counts),
+            _add_nested(self.daily, other.daily),
+            {f: _add_nested(self.groups.get(f, {}), other.groups.get(f, {})) for f in sorted({*self.groups, *other.groups})},
+            _add(self.sums, other.sums),
+            _add_nested(self.cross, other.cross),
+        )
+
+    def group(self, field: str) -> dict[str, dict[str, int]]:
+        """Rows and counts per value of a grouped column."""
+        return self.groups.get(field, {})
+
+
+def _add(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out.get(key, 0) + value
+    return out
+
+
+def _add_nested(a: Mapping[str, Mapping[str, int]], b: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    out = {key: dict(value) for key, value in a.items()}
+    for key, value in b.items():
+        out[key] = _add(out.get(key, {}), value)
+    return out
+
+
+@dataclass
+class Quality:
+    """Data-quality findings of a table: counted, with the first rows named."""
+
+    duplicates: int = 0
+    out_of_order: int = 0
+    personal_labels: int = 0
+    examples: list[BadRow] = field(default_factory=list)
+
+    def note(self, finding: BadRow) -> None:
+        if len(self.examples) < MAX_LISTED:
+            self.examples.append(finding)
+
+
+@dataclass
+class TableRead:
+    """One table of one month as read: figures, refused rows, cleaned cells, quality findings."""
+
+    name: str
+    file: str
+    figures: Figures
+    bad_count: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    cleaned: list[BadRow] = field(default_factory=list)
+    quality: Quality = field(default_factory=Quality)
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+# -- finding the files ------------------------------------------------------------------------------
+
+
+def find_table(folder: Path, table: TableSpec, month: str) -> Path:
+    """The month's file of a table: csv or xlsx (both at once is an error naming both)."""
+    found = [folder / f"{table.name}{suffix}" for suffix in (".csv", ".xlsx") if (folder / f"{table.name}{suffix}").exists()]
+    if len(found) > 1:
+        raise InputError([Problem(f"{month}/{found[0].name}", 1, 1, "", (
+            f"{table.title}同时有 {found[0].name} 和 {found[1].name}，无法确定用哪一个：请删除或改名其中一个"))])
+    if not found:
+        raise InputError([Problem(f"{month}/{table.name}.csv", 1, 1, "", (
+            f"缺少{table.title} {table.name}.csv 或 {table.name}.xlsx（数据目录 {folder}）"))])
+    return found[0]
+
+
+def column_maps(data_dir: Path, month: str, tables: Mapping[str, TableSpec]) -> tuple[dict[str, dict[str, str]], str | None]:
+    """Field id → header per table: the declared names, changed by the nearest columns.yaml.
+
+    The month's own folder wins over the data folder; the name of the file used is returned so the
+    run can say which it used. Keys may be a field's id or its declared (Chinese) name.
+    """
+    maps = {name: {fid: f.name for fid, f in table.fields.items()} for name, table in tables.items()}
+    for candidate, display in ((data_dir / month / "columns.yaml", f"{month}/columns.yaml"),
+                               (data_dir / "columns.yaml", "columns.yaml")):
+        if candidate.is_file():
+            _apply_columns(candidate, display, tables, maps)
+            return maps, display
+    return maps, None
+
+
+def _apply_columns(path: Path, display: str, tables: Mapping[str, TableSpec], maps: dict[str, dict[str, str]]) -> None:
+    document = load_file(path, display)
+    data = document.data or {}
+    problems = []
+    if not isinstance(data, Mapping):
+        raise InputError([document.problem((), "columns.yaml 应为 “表名: {列: 表头}” 的映射")])
+    for table, entries in data.items():
+        if table not in tables:
+            problems.append(document.problem((table,), f"没有表 “{table}”（应为 {'、'.join(tables)}）"))
+            continue
+        by_name = {f.name: fid for fid, f in tables[table].fields.items()}
+        for key, header in (entries or {}).items():
+            fid = key if key in tables[table].fields else by_name.get(key)
+            if fid is None:
+                hint = difflib.get_close_matches(str(key), [*tables[table].fields, *by_name], 1)
+                problems.append(document.problem((table, key), (
+                    f"{tables[table].title}没有列 “{key}”" + (f"（是不是 “{hint[0]}”？）" if hint else "")
+                    + f"；可写的列：{'、'.join(by_name)}")))
+            elif not isinstance(header, str) or not header.strip():
+                problems.append(document.problem((table, key), "表头应为文字，例如 满意度: 评价结果"))
+            else:
+                maps[table][fid] = header.strip()
+    if problems:
+        raise InputError(problems)
+
+
+# -- reading rows ----------------------------------------------------------------------------------------
+
+
+def _checked_size(path: Path, display: str, limit: int) -> int:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError([Problem(display, 1, 1, "", f"无法读取文件：{os_reason(exc)}")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError([Problem(display, 1, 1, "", "不是普通文件（设备、管道等不能作为导出表）")])
+    if info.st_size > limit:
+        raise InputError([Problem(display, 1, 1, "", f"文件过大（{info.st_size} 字节，上限 {limit} 字节）")])
+    return info.st_size
+
+
+def _csv_rows(path: Path, display: str) -> Iterator[list[str]]:
+    _checked_size(path, display, MAX_CSV_BYTES)
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise InputError([Problem(display, 1, 1, "", f"无法读取文件：{os_reason(exc)}")]) from None
+    with stream:
+        head = stream.read(1 << 16)
+        encoding = _encoding(head)
+        stream.seek(0)
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        reader = csv.reader(text, strict=True)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            reason = "某个单元格过长（可能是引号没有闭合）" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
+            raise InputError([Problem(display, reader.line_num or 1, 1, "", (
+                f"{reason}：请用 Excel 或 WPS 打开后另存为 CSV 再试"))]) from None
+        except UnicodeDecodeError:
+            raise InputError([Problem(display, reader.line_num or 1, 1, "", (
+                "文件编码前后不一致（既不是完整的 UTF-8 也不是 GBK）：请在 Excel/WPS 中另存为 “CSV UTF-8”"))]) from None
+
+
+def _encoding(head: bytes) -> str:
+    """utf-8-sig when the start decodes as UTF-8 (a cut character at the end of the sample is fine), else GB18030."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _xlsx_rows(path: Path, display: str) -> Iterator[list[Any]]:
+    size = _checked_size(path, display, MAX_XLSX_BYTES)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError([Problem(display, 1, 1, "", "不是有效的 Excel（.xlsx）文件：请用 Excel 或 WPS 重新另存为 .xlsx")]) from None
+    if xml > MAX_XLSX_XML or xml > MAX_XLSX_RATIO * max(size, 1):
+        raise InputError([Problem(display, 1, 1, "", (
+            f"Excel 文件展开后过大（工作表 {xml} 字节）：请另存为 CSV 后再试"))])
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a broken file
+        raise InputError([Problem(display, 1, 1, "", "无法打开 Excel 文件：请用 Excel 或 WPS 重新另存为 .xlsx")]) from None
+    try:
+        if not book.worksheets:
+            raise InputError([Problem(display, 1, 1, "", "Excel 文件中没有工作表")])
+        sheet = book.worksheets[0]
+        # A stale <dimension> would cut the rows short; read every row that is there instead.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
+            yield ["" if v is None else v for v in row]
+    except InputError:
+        raise
+    except Exception:
+        raise InputError([Problem(display, 1, 1, "", "Excel 文件内容损坏，无法读取：请重新导出或另存为 CSV")]) from None
+    finally:
+        book.close()
+
+
+def _rows(path: Path, display: str) -> Iterator[list[Any]]:
+    return _xlsx_rows(path, display) if path.suffix == ".xlsx" else _csv_rows(path, display)
+
+
+def _header(rows: Iterator[list[Any]], display: str, table: TableSpec, names: Mapping[str, str],
+            columns_file: str | None) -> tuple[int, dict[str, int]]:
+    """The header's row number and each field's column index; title rows above it are skipped."""
+    wanted = set(names.values())
+    best: tuple[int, list[str]] | None = None
+    for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
+        cells = [str(c).strip().lstrip("\ufeff") for c in row]
+        hits = len(wanted.intersection(cells))
+        if best is None or hits > len(wanted.intersection(best[1])):
+            best = (number, cells)
+        if hits == len(wanted):
+            break
+    if best is None:
+        raise InputError([Problem(display, 1, 1, "", "文件是空的，缺少表头")])
+    number, cells = best
+    missing = [(fid, header) for fid, header in names.items() if header not in cells]
+    if missing:
+        where = columns_file or "columns.yaml"
+        lines = []
+        for fid, header in missing:
+            guess = difflib.get_close_matches(header, [c for c in cells if c and c not in wanted], 1, 0.3)
+            lines.append(f"    {table.fields[fid].name}: {guess[0] if guess else '导出表中这一列的表头'}")
+        raise InputError([Problem(display, number, 1, "", (
+            f"缺少列：{'、'.join(h for _, h in missing)}（第 {number} 行表头为：{'、'.join(c for c in cells if c)}）。"
+            f"若导出表中这一列叫别的名字，请在数据目录或该月目录的 {where} 中加上：\n  {table.name}:\n"
+            + "\n".join(lines)))])
+    return number, {fid: cells.index(header) for fid, header in names.items()}
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -50,347 +410,233 @@ def lost_digits(value: object) -> bool:
     return bool(_SCIENTIFIC.search(value)) or any(not id_checksum_ok(m) for m in _ZEROED_ID.findall(value))
 
 
-class Call(NamedTuple):
-    """One inbound call (only what the figures need: no caller number is kept)."""
+class _Reader:
+    """Reads one table chunk by chunk into its figures."""
 
-    time: datetime
-    wants_agent: bool
-    answered: bool
-    wait_seconds: int
-    talk_seconds: int
+    def __init__(self, plan: Plan, table: TableSpec, month: str, display: str, index: Mapping[str, int]) -> None:
+        self.plan, self.table, self.month, self.display = plan, table, month, display
+        self.index = index
+        self.counts = plan.counts_of(table.name)
+        self.groups: dict[str, Counter[tuple[Any, tuple[bool, ...]]]] = {
+            f: Counter() for f, _ in plan.breakdowns.values() if f in table.fields}
+        self.daily: Counter[tuple[str, tuple[bool, ...]]] = Counter()
+        self.cross: Counter[tuple[Any, Any]] = Counter()
+        category, unit = plan.breakdowns.get("category", ("", ""))[0], plan.breakdowns.get("unit", ("", ""))[0]
+        self.cross_fields = (category, unit) if category in table.fields and unit in table.fields else None
+        self.sums: dict[str, int] = {}
+        self.result = TableRead(table.name, display, Figures())
+        self.seen_ids: set[str] = set()
+        self.checked_labels: dict[str, set[str]] = {f: set() for f in self.groups}
+        self.hidden_labels: dict[str, set[str]] = {f: set() for f in self.groups}
+        self.candidates: dict[str, tuple[Any, ...]] = {}
+        self.times = [f for f, s in table.fields.items() if s.type == "time"]
+        self.identifier = next((f for f, s in table.fields.items() if s.type == "id"), None)
+        self.personal = [f for f, s in table.fields.items() if s.type in ("person", "personal")]
+        self.cases = plan.cases if plan.cases.get("text") in table.fields else None
+        self.wanted = (int(month[:4]), int(month[5:]))
 
+    def chunk(self, rows: Sequence[list[Any]], first: int) -> None:
+        width = max(self.index.values()) + 1
+        kept = [(n, r if len(r) >= width else [*r, *[""] * (width - len(r))])
+                for n, r in enumerate(rows, start=first) if any(c not in ("", None) for c in r)]
+        if not kept:
+            return
+        numbers = [n for n, _ in kept]
+        columns: dict[str, list[Any]] = {}
+        bad: dict[int, BadRow] = {}
+        for fid, spec in self.table.fields.items():
+            position = self.index[fid]
+            cells = [r[position] for _, r in kept]
+            cells = self._clean(fid, cells, numbers)
+            values, refused = TYPES[spec.type].read(spec, cells)
+            for offset, rule, shown in refused:
+                bad.setdefault(offset, BadRow(self.display, numbers[offset], spec.name, rule, shown))
+            columns[fid] = values
+        stamps = columns[self.table.month_field]
+        for offset, when in enumerate(stamps):
+            if when is not None and (when.year, when.month) != self.wanted and offset not in bad:
+                bad[offset] = BadRow(self.display, numbers[offset], self.table.fields[self.table.month_field].name,
+                                     f"时间不在 {self.month} 月内：请检查是否混入了其他月份的数据",
+                                     when.strftime("%Y-%m-%d %H:%M:%S"))
+        if bad:
+            self.result.bad_count += len(bad)
+            for offset in sorted(bad):
+                if len(self.result.bad) < MAX_LISTED:
+                    self.result.bad.append(bad[offset])
+            keep = [i for i in range(len(kept)) if i not in bad]
+            columns = {fid: [values[i] for i in keep] for fid, values in columns.items()}
+            numbers = [numbers[i] for i in keep]
+        if numbers:
+            self._count(columns, numbers)
 
-class Ticket(NamedTuple):
-    """One work order. ``name`` and ``phone`` are kept only to mask them out of quoted text."""
+    def _clean(self, fid: str, cells: list[Any], numbers: list[int]) -> list[Any]:
+        spec = self.table.fields[fid]
+        if spec.type in ("person", "personal"):
+            for offset, cell in enumerate(cells):
+                if lost_digits(cell):
+                    self.result.cleaned.append(BadRow(self.display, numbers[offset], spec.name,
+                                                      "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
+        if any(isinstance(c, str) and _XML_ILLEGAL.search(c) for c in cells):
+            out = []
+            for offset, cell in enumerate(cells):
+                if isinstance(cell, str) and _XML_ILLEGAL.search(cell):
+                    cell = _XML_ILLEGAL.sub("", cell)
+                    self.result.cleaned.append(BadRow(self.display, numbers[offset], spec.name,
+                                                      "含有 Word 不允许的控制字符，已删除"))
+                out.append(cell)
+            return out
+        return cells
 
-    id: str
-    accepted: datetime
-    name: str
-    phone: str
-    type: str
-    category: str
-    town: str
-    content: str
-    unit: str
-    instant: bool
-    closed: datetime | None
-    revisited: datetime | None
-    satisfaction: str
-    confidential: bool
+    def _count(self, columns: dict[str, list[Any]], numbers: list[int]) -> None:
+        rows = len(numbers)
+        vectors = [conditions.test_all(c.where, columns, rows) for c in self.counts]
+        masks = list(zip(*vectors, strict=True)) if vectors else [()] * rows
+        self.result.figures.rows += rows
+        days = [f"{t.year:04d}-{t.month:02d}-{t.day:02d}" for t in columns[self.table.month_field]]
+        self.daily.update(zip(days, masks, strict=True))
+        labels = {}
+        for fid, counter in self.groups.items():
+            labels[fid] = self._labels(fid, columns[fid], numbers)
+            counter.update(zip(labels[fid], masks, strict=True))
+        if self.cross_fields:
+            self.cross.update(zip(labels[self.cross_fields[0]], labels[self.cross_fields[1]], strict=True))
+        for average in self.plan.averages:
+            if average["field"] in columns:
+                over = next((i for i, c in enumerate(self.counts) if c.id == average["over"]), None)
+                selected = vectors[over] if over is not None else [True] * rows
+                total = sum(v for v, ok in zip(columns[average["field"]], selected, strict=True) if ok and v is not None)
+                self.sums[average["label"]] = self.sums.get(average["label"], 0) + int(total)
+        self._quality(columns, numbers)
+        if self.cases:
+            self._candidates(columns, numbers)
 
+    def _labels(self, fid: str, values: list[Any], numbers: list[int]) -> list[Any]:
+        """Group labels, with any that hold personal data replaced (named by row and column, never shown)."""
+        seen, hidden = self.checked_labels[fid], self.hidden_labels[fid]
+        for value in set(values) - seen:
+            seen.add(value)
+            if isinstance(value, str) and contains_personal_data(value):
+                hidden.add(value)
+                self.result.quality.personal_labels += values.count(value)
+                self.result.quality.note(BadRow(self.display, numbers[values.index(value)], self.table.fields[fid].name,
+                                                f"分类名称中含有个人信息，已按“{PERSONAL_LABEL}”统计"))
+        if hidden.intersection(values):
+            return [PERSONAL_LABEL if v in hidden else v for v in values]
+        return values
 
-@dataclass(frozen=True)
-class BadRow:
-    """A row that could not be read (or a cell that had to be cleaned)."""
+    def _quality(self, columns: dict[str, list[Any]], numbers: list[int]) -> None:
+        quality = self.result.quality
+        if self.identifier:
+            ids = columns[self.identifier]
+            if len(set(ids)) != len(ids) or self.seen_ids.intersection(ids):
+                for offset, ident in enumerate(ids):
+                    if ident in self.seen_ids:
+                        quality.duplicates += 1
+                        quality.note(BadRow(self.display, numbers[offset], self.table.fields[self.identifier].name,
+                                            "编号与前面的行重复（重复工单仍计入统计，请核实）"))
+                    self.seen_ids.add(ident)
+            else:
+                self.seen_ids.update(ids)
+        # Time columns are declared in the order a record moves through them: none may come before an earlier one.
+        for earlier, later in itertools.pairwise(self.times):
+            for offset, (a, b) in enumerate(zip(columns[earlier], columns[later], strict=True)):
+                if a is not None and b is not None and b < a:
+                    quality.out_of_order += 1
+                    quality.note(BadRow(self.display, numbers[offset], self.table.fields[later].name,
+                                        f"早于{self.table.fields[earlier].name}（时间先后不可能，请核实）"))
 
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def format(self) -> str:
-        """``file:row: column: message``."""
-        return f"{self.file}:{self.row}: {self.column}: {self.message}"
-
-
-@dataclass(frozen=True)
-class MonthData:
-    """Everything read for one month."""
-
-    month: str
-    calls: list[Call]
-    tickets: list[Ticket]
-    extra: Mapping[str, Any]
-    skipped: tuple[BadRow, ...] = ()
-    skipped_count: int = 0
-    cleaned: tuple[BadRow, ...] = field(default=())
-
-
-class _RowError(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
-def _flag(column: str, value: Any) -> bool:
-    text = "" if value is None else str(value).strip()
-    try:
-        return _YES_NO[text]
-    except KeyError:
-        raise _RowError(column, f"应为“是”或“否”，实际是 “{text}”") from None
-
-
-def _time(column: str, value: Any, optional: bool = False) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    text = "" if value is None else str(value).strip()
-    if not text:
-        if optional:
-            return None
-        raise _RowError(column, "时间不能为空")
-    try:
-        return datetime.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise _RowError(column, f"无法识别的时间 “{text}”（应为 2024-05-03 10:22:11）") from None
-
-
-def _seconds(column: str, value: Any) -> int:
-    text = "" if value is None else str(value).strip()
-    try:
-        number = int(float(text)) if "." in text else int(text)
-    except ValueError:
-        raise _RowError(column, f"应为秒数（整数），实际是 “{text}”") from None
-    if number < 0:
-        raise _RowError(column, f"秒数不能为负：{number}")
-    return number
-
-
-def _choice(column: str, value: Any, allowed: tuple[str, ...], default: str | None = None) -> str:
-    text = "" if value is None else str(value).strip()
-    if not text and default is not None:
-        return default
-    if text not in allowed:
-        raise _RowError(column, f"取值 “{text}” 无效，应为{'、'.join(allowed)}之一")
-    return text
-
-
-def load_columns(data_dir: Path) -> dict[str, dict[str, str]]:
-    """The column mapping: defaults, overridden per field by ``DIR/columns.yaml`` when present."""
-    defaults = _validated(load_file(TEMPLATES / "columns.yaml", "columns.yaml"), "columns.schema.json").data
-    override = data_dir / "columns.yaml"
-    if override.is_file():
-        custom = _validated(load_file(override, str(override)), "columns.schema.json").data or {}
-        for table, fields in custom.items():
-            defaults[table].update(fields)
-    return defaults
-
-
-def _validated(document: Document, schema: str) -> Document:
-    problems = schema_problems(document, schema)
-    if problems:
-        raise InputError(problems)
-    return document
-
-
-def _xlsx_rows(path: Path, display: str) -> Iterator[list[Any]]:
-    try:
-        from openpyxl import load_workbook
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise InputError([Problem(display, 1, 1, "", "读取 .xlsx 需要 openpyxl：pip install openpyxl")]) from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError([Problem(display, 1, 1, "", f"无法打开 Excel 文件：{exc}")]) from None
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        book.close()
-
-
-def _find(folder: Path, stem: str, month: str) -> Path:
-    for suffix in (".csv", ".xlsx"):
-        path = folder / f"{stem}{suffix}"
-        if path.is_file():
-            return path
-    raise InputError([Problem(f"{month}/{stem}.csv", 1, 1, "", f"缺少 {stem}.csv 或 {stem}.xlsx（数据目录 {folder}）")])
-
-
-def _table(
-    path: Path, display: str, columns: Mapping[str, str], kind: str, month: str,
-) -> tuple[list[Any], list[BadRow], int, list[BadRow]]:
-    rows, dirty = _read(path, display)
-    header = next(rows, None)
-    if header is None:
-        raise InputError([Problem(display, 1, 1, "", "文件是空的，缺少表头")])
-    names = [("" if h is None else str(h).strip().lstrip("\ufeff")) for h in header]
-    missing = [name for name in columns.values() if name not in names]
-    if missing:
-        raise InputError([Problem(display, 1, 1, "", (
-            f"缺少列：{'、'.join(missing)}（表头为：{'、'.join(names)}）；列名不同请在数据目录的 columns.yaml 中对照"))])
-    fields = _CALL_FIELDS if kind == "calls" else _TICKET_FIELDS
-    index = tuple(names.index(columns[key]) for key in fields)
-    width = max(index) + 1
-    fast = _fast_call if kind == "calls" else _fast_ticket
-    stamp = _STAMP[kind]
-    wanted = (int(month[:4]), int(month[5:]))
-    good: list[Any] = []
-    bad: list[BadRow] = []
-    cleaned: list[BadRow] = []
-    bad_count = 0
-    for number, row in enumerate(rows, start=2):
-        if len(row) < width:
-            if not any(cell not in (None, "") for cell in row):
+    def _candidates(self, columns: dict[str, list[Any]], numbers: list[int]) -> None:
+        """Per category, the earliest row that may be quoted (never a confidential one)."""
+        cases = self.cases or {}
+        group_field = self.plan.breakdowns["category"][0]
+        region_field = self.plan.breakdowns["region"][0]
+        excluded = conditions.test_all(cases.get("exclude", {}), columns, len(numbers)) if cases.get("exclude") else None
+        texts, secret = columns[cases["text"]], columns[cases["confidential"]]
+        people = [columns[f] for f in self.personal]
+        identifiers = columns[self.identifier] if self.identifier else numbers
+        stamps = columns[self.table.month_field]
+        for offset, text in enumerate(texts):
+            # A flag that could not be read with certainty is None: such a row is never quoted.
+            if secret[offset] is not False or not text or (excluded and excluded[offset]):
                 continue
-            row = list(row) + [None] * (width - len(row))
-        values = [row[i] for i in index]
-        if dirty:
-            for position, value in enumerate(values):
-                if isinstance(value, str) and _XML_ILLEGAL.search(value):
-                    values[position] = _XML_ILLEGAL.sub("", value)
-                    cleaned.append(BadRow(display, number, columns[fields[position]], "含有 Word 不允许的控制字符，已删除"))
-        try:
-            item = fast(values)
-        except (KeyError, ValueError, TypeError, AttributeError):
-            item = None
-        if item is None or (item[stamp].year, item[stamp].month) != wanted:
-            bad_count += 1
-            if len(bad) < MAX_LISTED:
-                bad.append(_explain_row(display, number, values, kind, columns, month))
-            continue
-        good.append(item)
-        if kind == "tickets":
-            for position in (3, 7):  # 来电号码 and 诉求内容
-                value = values[position]
-                if lost_digits(value):
-                    cleaned.append(BadRow(display, number, columns[fields[position]],
-                                          "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
-    return good, bad, bad_count, cleaned
+            category = columns[group_field][offset]
+            key = (stamps[offset], str(identifiers[offset]))
+            current = self.candidates.get(category)
+            if current is None or key < current[0]:
+                names = tuple(str(p[offset]) for p in people if p[offset])
+                self.candidates[category] = (key, text, names, columns[region_field][offset])
+
+    def finish(self) -> TableRead:
+        figures = self.result.figures
+        ids = [c.id for c in self.counts]
+        for (day, mask), n in self.daily.items():
+            entry = figures.daily.setdefault(day, {"rows": 0})
+            entry["rows"] += n
+            for cid, hit in zip(ids, mask, strict=True):
+                if hit:
+                    entry[cid] = entry.get(cid, 0) + n
+                    figures.counts[cid] = figures.counts.get(cid, 0) + n
+        for cid in ids:
+            figures.counts.setdefault(cid, 0)
+        figures.daily = dict(sorted(figures.daily.items()))
+        for fid, counter in self.groups.items():
+            groups: dict[str, dict[str, int]] = {}
+            for (value, mask), n in counter.items():
+                entry = groups.setdefault(value, {"rows": 0})
+                entry["rows"] += n
+                for cid, hit in zip(ids, mask, strict=True):
+                    if hit:
+                        entry[cid] = entry.get(cid, 0) + n
+            figures.groups[fid] = dict(sorted(groups.items()))
+        figures.sums = dict(self.sums)
+        for (category, unit), n in sorted(self.cross.items()):
+            figures.cross.setdefault(category, {})[unit] = n
+        for category, ((when, _), text, names, region) in sorted(self.candidates.items()):
+            self.result.cases[category] = Case(category, deidentify(text, names), region, when.isoformat(sep=" "))
+        return self.result
 
 
-_CALL_FIELDS = ("time", "wants_agent", "answered", "wait_seconds", "talk_seconds")
-_TICKET_FIELDS = ("id", "accepted", "name", "phone", "type", "category", "town", "content", "unit", "instant",
-                  "closed", "revisited", "satisfaction", "confidential")
-_STAMP = {"calls": 0, "tickets": 1}
-_TYPE_SET = frozenset(TYPES)
-_SATISFACTION_SET = frozenset(SATISFACTION)
-
-
-def _read(path: Path, display: str) -> tuple[Iterator[list[Any]], bool]:
-    """Rows of a CSV or XLSX file, and whether any cell may hold XML-illegal characters."""
-    if path.suffix == ".xlsx":
-        return _xlsx_rows(path, display), True
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
+def read_table(path: Path, display: str, plan: Plan, table: TableSpec, names: Mapping[str, str], month: str,
+               columns_file: str | None) -> TableRead:
+    """Read one export file into its figures, chunk by chunk."""
+    rows = _rows(path, display)
+    header_row, index = _header(rows, display, table, names, columns_file)
+    reader = _Reader(plan, table, month, display, index)
+    first, total = header_row + 1, 0
+    while True:
+        chunk = list(itertools.islice(rows, CHUNK_ROWS))
+        if not chunk:
             break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise InputError([Problem(display, 1, 1, "", "无法识别的文件编码（应为 UTF-8 或 GBK）")])
-    # One scan of the whole file spares a regex per cell in the usual case of clean data.
-    return csv.reader(io.StringIO(text, newline="")), bool(_XML_ILLEGAL.search(text))
+        total += len(chunk)
+        if total > MAX_ROWS:
+            raise InputError([Problem(display, first, 1, "", f"行数过多（超过 {MAX_ROWS} 行）：请按月分开导出")])
+        reader.chunk(chunk, first)
+        first += len(chunk)
+    return reader.finish()
 
 
-def _when(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value.strip().replace("/", "-"))
+def file_digest(paths: Iterable[Path]) -> str:
+    """sha256 over the files' names and bytes (what a cached month is keyed by)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
-def _nonneg(value: Any) -> int:
-    number = value if isinstance(value, int) else int(str(value).strip())
-    if number < 0:
-        raise ValueError(number)
-    return number
+def month_files(folder: Path, plan: Plan, month: str) -> dict[str, Path]:
+    """The export file of each declared table in a month's folder."""
+    return {name: find_table(folder, table, month) for name, table in plan.tables.items()}
 
 
-def _optional_when(value: Any) -> datetime | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _when(value)
-
-
-def _fast_call(v: list[Any]) -> Call:
-    return Call(_when(v[0]), _YES_NO[v[1].strip()], _YES_NO[v[2].strip()], _nonneg(v[3]), _nonneg(v[4]))
-
-
-def _fast_ticket(v: list[Any]) -> Ticket:
-    kind = v[4].strip()
-    satisfaction = (v[12] or "").strip() or "未评价"
-    if kind not in _TYPE_SET or satisfaction not in _SATISFACTION_SET:
-        raise ValueError(kind)
-    return Ticket(
-        str(v[0] or "").strip(), _when(v[1]), str(v[2] or "").strip(), str(v[3] or "").strip(), kind,
-        str(v[5] or "").strip() or "未分类", str(v[6] or "").strip() or "未填写", str(v[7] or "").strip(),
-        str(v[8] or "").strip() or "未指定", _YES_NO[v[9].strip()], _optional_when(v[10]), _optional_when(v[11]),
-        satisfaction, _YES_NO[v[13].strip()],
-    )
-
-
-def _explain_row(display: str, number: int, values: list[Any], kind: str, columns: Mapping[str, str], month: str) -> BadRow:
-    """The slow, careful parse of a row the fast path refused, to say exactly what is wrong."""
-    fields = _CALL_FIELDS if kind == "calls" else _TICKET_FIELDS
-    cell = dict(zip(fields, values, strict=True))
-    name = {key: columns[key] for key in fields}
-    if kind == "calls":
-        checks: list[Callable[[], Any]] = [
-            lambda: _time(name["time"], cell["time"]),
-            lambda: _flag(name["wants_agent"], cell["wants_agent"]),
-            lambda: _flag(name["answered"], cell["answered"]),
-            lambda: _seconds(name["wait_seconds"], cell["wait_seconds"]),
-            lambda: _seconds(name["talk_seconds"], cell["talk_seconds"]),
-        ]
-    else:
-        checks = [
-            lambda: _time(name["accepted"], cell["accepted"]),
-            lambda: _choice(name["type"], cell["type"], TYPES),
-            lambda: _flag(name["instant"], cell["instant"]),
-            lambda: _time(name["closed"], cell["closed"], optional=True),
-            lambda: _time(name["revisited"], cell["revisited"], optional=True),
-            lambda: _choice(name["satisfaction"], cell["satisfaction"], SATISFACTION, "未评价"),
-            lambda: _flag(name["confidential"], cell["confidential"]),
-        ]
-    for check in checks:
-        try:
-            check()
-        except _RowError as exc:
-            return BadRow(display, number, exc.column, exc.message)
-    key = "time" if kind == "calls" else "accepted"
-    return BadRow(display, number, name[key], f"时间 {cell[key]} 不在 {month} 月内")
-
-
-def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
-
-
-def load_month(data_dir: Path, month: str, skip_bad_rows: bool = False) -> MonthData:
-    """Read one month's folder; bad rows fail the month unless ``skip_bad_rows``.
-
-    Results are cached per process by the files' name, size and mtime, because `gen all` and a report's
-    neighbouring months read the same folders many times.
-    """
-    key = (str(data_dir.resolve()), month, _stamp(data_dir / month), _stamp(data_dir))
-    data = _cached_month(key, data_dir, month)
-    if data.skipped_count and not skip_bad_rows:
-        bad = list(data.skipped)
-        more = f"\n（共 {data.skipped_count} 行无法读取，以上列出前 {len(bad)} 行；确认无误后可加 --skip-bad-rows 跳过）"
-        raise InputError([_as_problem(b) for b in bad]) if data.skipped_count <= len(bad) else _with_note(bad, more)
-    return data
-
-
-@lru_cache(maxsize=16)
-def _cached_month(_key: object, data_dir: Path, month: str) -> MonthData:
-    return _load_month(data_dir, month)
-
-
-def _load_month(data_dir: Path, month: str) -> MonthData:
+def read_exports(data_dir: Path, month: str, plan: Plan) -> tuple[dict[str, TableRead], str | None]:
+    """Every declared table of the month read, and which columns.yaml (if any) mapped its headers."""
     folder = data_dir / month
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), 1, 1, "", (
-            f"没有 {month} 的数据目录 {folder}（示例数据可用 gen sample-data --month {month} 生成）"))])
-    columns = load_columns(data_dir)
-    extra_doc = _validated(load_file(folder / "month.yaml", f"{month}/month.yaml"), "month.schema.json")
-    bad: list[BadRow] = []
-    cleaned: list[BadRow] = []
-    bad_count = 0
-    tables: dict[str, list[Any]] = {}
-    for stem in ("calls", "tickets"):
-        path = _find(folder, stem, month)
-        rows, table_bad, table_count, table_cleaned = _table(path, f"{month}/{path.name}", columns[stem], stem, month)
-        tables[stem] = rows
-        bad += table_bad
-        bad_count += table_count
-        cleaned += table_cleaned
-    return MonthData(month, tables["calls"], tables["tickets"], extra_doc.data, tuple(bad), bad_count, tuple(cleaned))
-
-
-def _as_problem(bad: BadRow) -> Problem:
-    return Problem(bad.file, bad.row, 1, bad.column, bad.message)
-
-
-def _with_note(bad: list[BadRow], note: str) -> InputError:
-    error = InputError([_as_problem(b) for b in bad])
-    error.args = (str(error) + note,)
-    return error
+    files = month_files(folder, plan, month)
+    maps, columns_file = column_maps(data_dir, month, plan.tables)
+    out = {}
+    for name, path in files.items():
+        out[name] = read_table(path, f"{month}/{path.name}", plan, plan.tables[name], maps[name], month, columns_file)
+    return out, columns_file

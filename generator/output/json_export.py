@@ -13,7 +13,9 @@ from typing import Any
 def jsonable(value: Any) -> Any:
     """Dataclasses, mappings and sequences to JSON types; Decimal as text (no binary floats), dates ISO."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = [f.name for f in dataclasses.fields(value)] + list(getattr(type(value), "json_properties", ()))
+        hidden = getattr(type(value), "json_hidden", ())
+        names = [f.name for f in dataclasses.fields(value) if f.name not in hidden]
+        names += list(getattr(type(value), "json_properties", ()))
         return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Decimal):
         return f"{value:f}"

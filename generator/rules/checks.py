@@ -12,8 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from generator.errors import Problem
+from generator.rules.clauses import clause_labels
+from generator.rules.inputs import KINDS as INPUT_KINDS
+from generator.rules.inputs import specs_of
 from generator.rules.model import RESIDUAL_REPORT, Contract, ContractYear
 from generator.rules.money import cny, pct, round_fen, to_decimal
+from generator.rules.scoring import RULES
 from generator.source.loader import format_path
 
 REQUIRED_APPENDICES = ("scoring", "requirements")
@@ -21,7 +25,7 @@ REQUIRED_APPENDICES = ("scoring", "requirements")
 
 def check_year(year: ContractYear) -> list[Problem]:
     """Every rule violation in one year's merged contract."""
-    checks = (_fees, _labour, _milestones, _scoring, _appendices, _overrides, _recorded_assessment)
+    checks = (_fees, _labour, _milestones, _scoring, _ranking, _clauses, _appendices, _overrides, _recorded_assessment)
     return [problem for check in checks for problem in check(year)]
 
 
@@ -122,6 +126,7 @@ def _tier_coverage(year: ContractYear, here: tuple[Any, ...], tiers: Any, best: 
 
 def _scoring(year: ContractYear) -> Iterator[Problem]:
     src, scoring = year.source, year.data["scoring"]
+    specs = specs_of(scoring)
     categories = {c["id"]: c for c in scoring["categories"]}
     totals: Counter[str] = Counter()
     keys = Counter(i["key"] for i in scoring["indicators"])
@@ -132,15 +137,23 @@ def _scoring(year: ContractYear) -> Iterator[Problem]:
                 f"考核项目 “{item['category']}” 未在 scoring.categories 中定义（已有：{'、'.join(categories)}）"))
         if keys[item["key"]] > 1:
             yield src.problem((*here, "key"), f"指标标识 “{item['key']}” 重复")
-        kind = item["rule"]["kind"]
-        if kind in ("linear_rate", "rate_times_points") and "target" not in item:
-            yield src.problem(here, "比率类指标必须写明指标值 target")
-        if kind != "ranking" and "points" not in item:
-            yield src.problem(here, "计分指标必须写明分数 points")
-        if kind == "ranking":
-            rule = item["rule"]
-            if not year.rank_best <= rule["free_rank_min"] <= rule["free_rank_max"] <= year.rank_worst:
-                yield src.problem((*here, "rule"), "不扣分的名次区间超出了全省名次范围")
+        rule = item["rule"]
+        kind = RULES[rule["kind"]]
+        spec = specs.get(rule["input"])
+        if spec is None:
+            close = [n for n in specs if set(n) & set(rule["input"])]
+            yield src.problem((*here, "rule", "input"), (
+                f"输入 “{rule['input']}” 没有在 scoring.inputs 中声明（已声明：{'、'.join(specs)}）"
+                + (f"；是不是 “{close[0]}”？" if close else "")))
+        elif spec.kind not in kind.accepts:
+            yield src.problem((*here, "rule", "input"), (
+                f"规则 {rule['kind']} 不能读取 {INPUT_KINDS[spec.kind].label}类输入 “{spec.name}”"
+                f"（可读取：{'、'.join(INPUT_KINDS[k].label for k in sorted(kind.accepts))}）"))
+        else:
+            for message in kind.problems(item, spec):
+                yield src.problem((*here, "rule"), message)
+        if kind.name == "ranking" and not year.rank_best <= rule["free_rank_min"] <= rule["free_rank_max"] <= year.rank_worst:
+            yield src.problem((*here, "rule"), "不扣分的名次区间超出了全省名次范围")
         totals[item["category"]] += to_decimal(item.get("points", 0))
     for index, category in enumerate(scoring["categories"]):
         if "points" in category and to_decimal(category["points"]) != totals[category["id"]]:
@@ -149,6 +162,27 @@ def _scoring(year: ContractYear) -> Iterator[Problem]:
     months = year.renewal.assessment_months
     if months[0] > months[1]:
         yield src.problem(("rules", "renewal", "assessment_months"), "履约验收的起始月晚于结束月")
+    if months[1] > year.duration_months:
+        yield src.problem(("rules", "renewal", "assessment_months"), f"履约验收月份超出合同期限 {year.duration_months} 个月")
+
+
+def _ranking(year: ContractYear) -> Iterator[Problem]:
+    platforms = year.data["project"]["platforms"]
+    if year.rank_best != 1 or year.rank_worst != platforms:
+        yield year.source.problem_among([("payment", "ranking", "worst"), ("project", "platforms")], (
+            f"全省名次范围为第 {year.rank_best}-{year.rank_worst} 名，应为第 1-{platforms} 名（project.platforms = {platforms}）"))
+
+
+def _clauses(year: ContractYear) -> Iterator[Problem]:
+    labels = clause_labels(year.data)
+    for path in (("payment",), ("payment", "late_fee"), ("rules", "renewal")):
+        node: Any = year.data
+        for part in path:
+            node = node.get(part, {})
+        ref = node.get("clause")
+        if ref and ref not in labels:
+            yield year.source.problem((*path, "clause"), (
+                f"没有条款 “{ref}”：应为 条款标识 或 条款标识.条目标识（可引用：{'、'.join(sorted(labels))}）"))
 
 
 def _appendices(year: ContractYear) -> Iterator[Problem]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from generator.rules.numerals import cn_num
+
 FEN = Decimal("0.01")
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -47,6 +49,22 @@ def two_places(value: object) -> str:
 def pct(value: object) -> str:
     """A percentage number as the contract writes it: 45 → ``45%``, 12.5 → ``12.5%``."""
     return f"{to_decimal(value).normalize():f}%"
+
+
+def rate_pct(value: object) -> str:
+    """A fractional rate as a percentage: 0.02 → ``2%``, 0.0005 → ``0.05%``."""
+    return pct(to_decimal(value) * 100)
+
+
+def rate_words(value: object) -> str:
+    """A rate as contracts write it: a whole percent (2%), else whole per-mille (千分之一), else a percent (0.05%)."""
+    rate = to_decimal(value)
+    per_cent, per_mille = rate * 100, rate * 1000
+    if per_cent == per_cent.to_integral_value():
+        return rate_pct(rate)
+    if per_mille == per_mille.to_integral_value():
+        return "千分之" + cn_num(int(per_mille))
+    return rate_pct(rate)
 
 
 def cny(value: object) -> str:

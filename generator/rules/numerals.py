@@ -43,5 +43,5 @@ def cn_date(value: date) -> str:
 
 
 def article_label(number: int) -> str:
-    """第一条, 第十一条."""
+    """The article label: 第, the number in Chinese numerals, 条 (as the contract numbers its articles)."""
     return f"第{cn_num(number)}条"

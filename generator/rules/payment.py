@@ -1,11 +1,13 @@
-"""Article 五.2 and 八.1 as computation: due dates, invoice dates, ranking tiers, amounts, late fees.
+"""The payment article as computation: due and invoice dates, ranking tiers, amounts, late fees.
 
-Everything here is pure: inputs are the typed contract, a resolved year, ranks and payments; the
-result is a frozen Schedule that both the .docx and the JSON export are written from.
+Everything here is pure: inputs are the contract year in force, ranks and payments, and the date the
+late fees are computed to; the result is a frozen Schedule that both the .docx and the JSON export are
+written from.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +16,7 @@ from typing import ClassVar
 
 from generator.rules.dates import add_months
 from generator.rules.model import ContractYear, Milestone, Tier
-from generator.rules.money import round_fen, to_decimal
+from generator.rules.money import cny, round_fen, to_decimal
 
 FRACTIONAL_RULES = {
     "literal": "按字面：未取整的平均名次直接与档位上下限比较（如 5.2 不属于第1-5名档，归入下一档）",
@@ -24,11 +26,12 @@ FRACTIONAL_RULES = {
 
 @dataclass(frozen=True)
 class Payment:
-    """One actual payment towards a milestone."""
+    """One actual payment towards a milestone, with the line of the payments file it was written on."""
 
     milestone: str
     paid_on: date
     amount: Decimal
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class TierOption:
 
 @dataclass(frozen=True)
 class LateFee:
-    """The late fee on one payment made after its due date (or on an amount still unpaid)."""
+    """The late fee on one amount: paid after its due date, or still unpaid at the as-of date."""
 
     milestone: str
+    label: str
+    due: date
     paid_on: date | None
     amount: Decimal
     days_late: int
@@ -100,10 +105,12 @@ class Schedule:
     given_total: Decimal | None
     late_fees: tuple[LateFee, ...] = ()
     late_fee_total: Decimal = Decimal("0.00")
+    late_fee_uncapped: Decimal = Decimal("0.00")
     late_fee_cap: Decimal = Decimal("0.00")
     late_fee_capped: bool = False
     as_of: date | None = None
     outstanding: Decimal | None = None
+    notes: tuple[str, ...] = ()
 
 
 def choose_tier(tiers: Sequence[Tier], average: Decimal, rule: str) -> int:
@@ -137,56 +144,78 @@ def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> 
     if milestone.ranked:
         basis += f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}月全省考核平均排名"
     return Row(
-        id=milestone.id,
-        number=milestone.index + 1,
-        label=milestone.label,
-        basis=basis,
-        due=due,
-        invoice_by=due - timedelta(days=year.invoice_days_before),
-        ranked=milestone.ranked,
-        ranking_months=months,
-        ranks=used,
-        missing_months=missing,
-        average=average,
-        options=options,
-        chosen=chosen,
+        id=milestone.id, number=milestone.index + 1, label=milestone.label, basis=basis, due=due,
+        invoice_by=due - timedelta(days=year.invoice_days_before), ranked=milestone.ranked, ranking_months=months,
+        ranks=used, missing_months=missing, average=average, options=options, chosen=chosen,
     )
 
 
-def late_fees(
-    year: ContractYear, rows: Sequence[Row], payments: Sequence[Payment], as_of: date | None, cap: Decimal
-) -> tuple[list[LateFee], Decimal, bool, Decimal | None]:
-    """Article 八.1: daily rate on each amount paid late; all fees together capped at a share of the total.
+@dataclass(frozen=True)
+class LateFees:
+    """What the late-fee article gives for the payments made up to the as-of date."""
 
-    Returns the fees, their capped sum, whether the cap applied, and the amount outstanding at
-    ``as_of`` (None when some amount is still pending on ranks or no date was given).
+    fees: tuple[LateFee, ...]
+    total: Decimal
+    uncapped: Decimal
+    capped: bool
+    outstanding: Decimal | None
+    notes: tuple[str, ...]
+
+
+def late_fees(year: ContractYear, rows: Sequence[Row], payments: Sequence[Payment], as_of: date, cap: Decimal) -> LateFees:
+    """The late-fee article: a daily rate on each amount owed after its due date, all fees together capped.
+
+    A payment after its due date bears the fee for the days between; what is still unpaid at ``as_of``
+    bears it up to ``as_of``. A payment dated after ``as_of`` has not happened yet on that date and is
+    left out (with a note). ``outstanding`` is None when an amount is still pending on ranks.
     """
-    fee_rules = year.data["payment"]["late_fee"]
-    rate = to_decimal(fee_rules["daily_rate"])
+    rate = to_decimal(year.data["payment"]["late_fee"]["daily_rate"])
     by_id = {row.id: row for row in rows}
     fees: list[LateFee] = []
-    for payment in sorted(payments, key=lambda p: (p.paid_on, p.milestone)):
+    notes: list[str] = []
+    counted = [p for p in payments if p.paid_on <= as_of]
+    for payment in payments:
+        if payment.paid_on > as_of:
+            notes.append(f"{payment.paid_on.isoformat()} 的付款（{by_id[payment.milestone].label}，{cny(payment.amount)}）"
+                         f"晚于计算截止日 {as_of.isoformat()}，未计入")
+    for payment in sorted(counted, key=lambda p: (p.paid_on, p.milestone, p.line)):
         row = by_id[payment.milestone]
         days = (payment.paid_on - row.due).days
         if days > 0:
-            fees.append(LateFee(row.id, payment.paid_on, payment.amount, days, round_fen(payment.amount * rate * days)))
+            fees.append(LateFee(row.id, row.label, row.due, payment.paid_on, payment.amount, days,
+                                round_fen(payment.amount * rate * days)))
     outstanding: Decimal | None = Decimal("0.00")
-    if as_of is not None:
-        for row in rows:
-            paid = sum((p.amount for p in payments if p.milestone == row.id and p.paid_on <= as_of), Decimal(0))
-            if row.chosen is None:
-                outstanding = None
-                continue
-            unpaid = row.chosen.amount - paid
-            days = (as_of - row.due).days
-            if unpaid > 0 and days > 0:
-                fees.append(LateFee(row.id, None, unpaid, days, round_fen(unpaid * rate * days)))
-            if outstanding is not None:
-                outstanding += max(unpaid, Decimal(0))
-    else:
-        outstanding = None
+    for row in rows:
+        paid = sum((p.amount for p in counted if p.milestone == row.id), Decimal(0))
+        if row.chosen is None:
+            outstanding = None
+            if as_of > row.due:
+                notes.append(f"{row.label}的金额尚待排名确定，其未付部分的逾期违约金待金额确定后计算")
+            continue
+        unpaid = row.chosen.amount - paid
+        days = (as_of - row.due).days
+        if unpaid > 0 and days > 0:
+            fees.append(LateFee(row.id, row.label, row.due, None, unpaid, days, round_fen(unpaid * rate * days)))
+        if outstanding is not None:
+            outstanding += max(unpaid, Decimal(0))
     raw = sum((f.fee for f in fees), Decimal("0.00"))
-    return fees, min(raw, cap), raw > cap, outstanding
+    return LateFees(tuple(fees), min(raw, cap), raw, raw > cap, outstanding, tuple(notes))
+
+
+def payment_warnings(rows: Sequence[Row], payments: Sequence[Payment]) -> list[tuple[int, str]]:
+    """(line, message) for payments that look wrong: duplicates and more than a milestone's amount."""
+    found = []
+    seen = Counter((p.milestone, p.paid_on, p.amount) for p in payments)
+    for payment in payments:
+        if seen[(payment.milestone, payment.paid_on, payment.amount)] > 1:
+            found.append((payment.line, f"与另一条记录的节点、日期和金额都相同，可能重复登记（{cny(payment.amount)}）"))
+    for row in rows:
+        paid = sum((p.amount for p in payments if p.milestone == row.id), Decimal(0))
+        if row.chosen is not None and paid > row.chosen.amount:
+            last = max((p.line for p in payments if p.milestone == row.id), default=0)
+            found.append((last, f"{row.label}合计已付 {cny(paid)}，超过应付金额 {cny(row.chosen.amount)}"
+                                f"（多付 {cny(paid - row.chosen.amount)}）"))
+    return found
 
 
 def build_schedule(
@@ -195,27 +224,18 @@ def build_schedule(
     payments: Sequence[Payment] = (),
     as_of: date | None = None,
 ) -> Schedule:
-    """The year's schedule from the contract's own rules."""
+    """The year's schedule from the contract's own rules (late fees only with an as-of date)."""
     rows = tuple(_row(year, m, ranks) for m in year.milestones)
     best_total = sum((row.best.amount for row in rows), Decimal("0.00"))
     given = None if any(row.pending for row in rows) else sum((row.chosen.amount for row in rows if row.chosen), Decimal("0.00"))
     cap = round_fen(year.total * to_decimal(year.data["payment"]["late_fee"]["cap_rate"]))
-    fees, fee_total, capped, outstanding = late_fees(year, rows, payments, as_of, cap)
+    fees = late_fees(year, rows, payments, as_of, cap) if as_of is not None else None
     return Schedule(
-        year=year.year,
-        contract_number=year.contract_number,
-        signed_on=year.signed_on,
-        term_start=year.term_start,
-        term_end=year.term_end,
-        total=year.total,
-        rows=rows,
-        fractional_rule=year.fractional_rank,
-        best_total=best_total,
-        given_total=given,
-        late_fees=tuple(fees),
-        late_fee_total=fee_total,
-        late_fee_cap=cap,
-        late_fee_capped=capped,
-        as_of=as_of,
-        outstanding=outstanding,
+        year=year.year, contract_number=year.contract_number, signed_on=year.signed_on, term_start=year.term_start,
+        term_end=year.term_end, total=year.total, rows=rows, fractional_rule=year.fractional_rank,
+        best_total=best_total, given_total=given,
+        late_fees=fees.fees if fees else (), late_fee_total=fees.total if fees else Decimal("0.00"),
+        late_fee_uncapped=fees.uncapped if fees else Decimal("0.00"), late_fee_cap=cap,
+        late_fee_capped=fees.capped if fees else False, as_of=as_of,
+        outstanding=fees.outstanding if fees else None, notes=fees.notes if fees else (),
     )

@@ -19,8 +19,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from generator.documents.docx import charts_xml
 from generator.documents.layout import Layout, Style
-from generator.documents.model import DocumentModel, Image, PageBreak, Paragraph, Table
+from generator.documents.model import Chart, DocumentModel, Image, PageBreak, Paragraph, Table
 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -40,6 +41,7 @@ def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
     body = doc.element.body
     anchor = body.sectPr  # new blocks go before the section properties, which must stay last
     marks = _Revisions(model.revision_author, model.created)
+    charts: list[Chart] = []
     for block in model.blocks:
         if isinstance(block, Paragraph):
             anchor.addprevious(_paragraph(block, ids[block.style], marks))
@@ -49,8 +51,53 @@ def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
             anchor.addprevious(_page_break())
         elif isinstance(block, Image):
             _image(doc, block, ids)
+        elif isinstance(block, Chart):
+            charts.append(block)
+            for element in _chart(block, len(charts), ids):
+                anchor.addprevious(element)
     _properties(doc, model, layout)
-    return _parts(doc)
+    parts = _parts(doc)
+    for number, chart in enumerate(charts, start=1):
+        _add_chart_parts(parts, chart, number)
+    return parts
+
+
+def _chart_rel(number: int) -> str:
+    return f"rIdHcgChart{number}"
+
+
+def _chart(block: Chart, number: int, ids: dict[str, str]) -> list[Any]:
+    """The paragraph holding a chart, then its caption (kept together with the chart)."""
+    p = _el("p")
+    ppr = _el("pPr", p)
+    _el("pStyle", ppr, val=ids["caption"])
+    if block.caption:
+        _el("keepNext", ppr)
+    run = _el("r", p)
+    run.append(etree.fromstring(charts_xml.drawing_xml(_chart_rel(number), number, block.width_mm, block.height_mm,
+                                                       block.caption or block.spec.title)))
+    out = [p]
+    if block.caption:
+        out.append(_p(ids["caption"], block.caption))
+    return out
+
+
+def _add_chart_parts(parts: dict[str, bytes], block: Chart, number: int) -> None:
+    """The chart's own parts, its relationship from the document, and their content types."""
+    parts.update(charts_xml.chart_parts(block.spec, number))
+    rels = "word/_rels/document.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", (
+        charts_xml.document_relationship_xml(_chart_rel(number), number) + "</Relationships>").encode("utf-8"))
+    types = parts["[Content_Types].xml"]
+    for name, content_type in charts_xml.chart_content_types(number).items():
+        if name.startswith("/"):
+            entry = f'<Override PartName="{name}" ContentType="{content_type}"/>'
+        else:
+            entry = f'<Default Extension="{name}" ContentType="{content_type}"/>'
+            if f'Extension="{name}"'.encode() in types:
+                continue
+        types = types.replace(b"</Types>", entry.encode("utf-8") + b"</Types>")
+    parts["[Content_Types].xml"] = types
 
 
 _IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
