@@ -147,7 +147,7 @@ def _scoring(year: ContractYear) -> Iterator[Problem]:
                 + (f"；是不是 “{close[0]}”？" if close else "")))
         elif spec.kind not in kind.accepts:
             yield src.problem((*here, "rule", "input"), (
-                f"规则 {rule['kind']} 不能读取 {INPUT_KINDS[spec.kind].label}类输入 “{spec.name}”"
+                f"规则 {rule['kind']} 不能读取{INPUT_KINDS[spec.kind].label}类输入 “{spec.name}”"
                 f"（可读取：{'、'.join(INPUT_KINDS[k].label for k in sorted(kind.accepts))}）"))
         else:
             for message in kind.problems(item, spec):

@@ -1,0 +1,63 @@
+"""Write schemas/month.schema.json from the inputs the shipped contract declares (CI checks it is current).
+
+month.yaml holds the inputs staff enter each month; which they are is data (``scoring.inputs`` of the
+year in force), so the editors' schema is generated from the latest year of contract.yaml. `gen report`
+itself checks month.yaml against the year in force, whatever this file says.
+
+    python scripts/month_schema.py          # rewrite schemas/month.schema.json
+    python scripts/month_schema.py --check  # exit 1 if it differs from what contract.yaml gives
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from generator.rules.inputs import KINDS, specs_of
+from generator.validation import load_contract
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "schemas" / "month.schema.json"
+
+
+def render(contract_path: Path = ROOT / "contract.yaml") -> str:
+    """The month.yaml schema of the contract's latest year, as JSON text."""
+    contract = load_contract(contract_path)
+    year = contract.years[max(contract.years)]
+    bounds = (year.rank_best, year.rank_worst)
+    properties = {}
+    for name, spec in specs_of(year.data["scoring"]).items():
+        if not spec.entered:
+            continue
+        schema = KINDS[spec.kind].json_schema(spec, bounds)
+        schema["title"] = f"{name}（{KINDS[spec.kind].label}）"
+        schema["description"] = (spec.description + "。" if spec.description else "") + f"例如 {name}: {KINDS[spec.kind].example(spec, bounds)}"
+        properties[name] = schema
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "月度补充数据（month.yaml）",
+        "description": f"导出表中没有的当月数据：{contract.source_name} 中 {year.year} 年度 scoring.inputs 声明的各项。"
+                       "由 scripts/month_schema.py 生成，请勿手工修改。",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": properties,
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+
+
+def main() -> int:
+    """Rewrite or check the month.yaml schema."""
+    text = render()
+    if "--check" in sys.argv:
+        if not TARGET.is_file() or TARGET.read_text("utf-8") != text:
+            print("schemas/month.schema.json 不是最新的：请运行 python scripts/month_schema.py", file=sys.stderr)
+            return 1
+        return 0
+    TARGET.write_text(text, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
