@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import GenError, InputError, Problem, UsageError
-from generator.jobs import Job, Output, run, split_problems
+from generator.jobs import KINDS, Job, Output, run, split_problems
 from generator.output.batch import replace_file, write_batch
 from generator.output.pdf import soffice, to_pdf
 from generator.output.provenance import GENERATOR, digest, read_properties
@@ -284,6 +284,6 @@ def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str
         valid = isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
     except (ValueError, TypeError):
         valid = False
-    if not valid or job.kind not in ("contract", "requirements", "invoices", "report", "assessment", "diff"):
+    if not valid or job.kind not in KINDS:
         raise GenError(f"{document}：生成来源信息已损坏或格式不对，无法核对")
     return job, sources

@@ -237,6 +237,21 @@ def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path, pdf: 
     _run(Job.relative("diff", contract_path, from_year=from_year, to_year=to_year), contract_path, out_dir, pdf)
 
 
+@main.command(context_settings=CONTEXT)
+@year_option
+@contract_option
+@out_option
+@strict_option
+def calendar(year: int, contract_path: Path, out_dir: Path, strict: bool) -> None:
+    """生成某一年度的履约日历（.ics）：开票、付款、月报、履约验收、续签决定和服务期满，可导入 Outlook / WPS 日历。
+
+    \b
+    每项事务注明所依据的条款，并按合同数据（calendar.alarm_days）提前提醒；重新导入更新后的日历不会重复。
+    示例：gen calendar --year 2024
+    """
+    _run(Job.relative("calendar", contract_path, year=year, strict=strict), contract_path, out_dir, False)
+
+
 @main.command("all", context_settings=CONTEXT)
 @year_option
 @data_option

@@ -12,7 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from generator.rules.resolve import renewal_problems
 # often and interactively, and should not pay for the report's and assessment's imports.
 
 Builder = Callable[[ContractYear], tuple[DocumentModel, list[Problem]]]
-KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff")
+KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,23 @@ def _diff(job: Job, contract: Contract, _: Path) -> Output:
     return Output({f"diff-{job.from_year}-{job.to_year}.docx": _docx(model)}, years=[before.year, after.year])
 
 
+def _calendar(job: Job, contract: Contract, _: Path) -> Output:
+    from datetime import datetime
+
+    from generator.output.ics import calendar_bytes
+    from generator.rules.duties import duties
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    settings = year.data.get("calendar")
+    if settings is None:
+        raise InputError([year.source.problem((), "合同中没有 calendar 设置（提醒天数等），无法生成日历：请在 contract.yaml 中加上 calendar 部分")])
+    stamp = datetime.combine(year.signed_on, datetime.min.time(), tzinfo=UTC)
+    data = calendar_bytes(duties(year), year.data["project"]["name"], year.data["project"]["number"], year.year, stamp,
+                          settings["alarm_days"])
+    return Output({f"calendar-{job.year}.ics": data}, warnings, years=[year.year])
+
+
 _RUNNERS: dict[str, Callable[[Job, Contract, Path], Output]] = {
     "contract": _contract, "requirements": _requirements, "invoices": _invoices, "report": _report,
-    "assessment": _assessment, "diff": _diff,
+    "assessment": _assessment, "diff": _diff, "calendar": _calendar,
 }

@@ -29,6 +29,7 @@ SECTIONS = {
     "exports": "exports.schema.json",
     "scoring": "scoring.schema.json",
     "sample": "sample.schema.json",
+    "calendar": "contract.schema.json#/properties/calendar",
     "report": "contract.schema.json#/properties/report",
     "snippets": "contract.schema.json#/properties/snippets",
     "preamble": "contract.schema.json#/properties/preamble",

@@ -123,6 +123,11 @@ def test_dependent_figures_name_their_months(data_dir: Path, tmp_path: Path) -> 
         "2024-01", "2024-02", "2024-03", "2024-04"]  # the report and the schedule agree: pending
 
 
+def _without_digests(text: str) -> str:
+    """Provenance stores sha256 digests, whose hex digits may happen to spell a phone-shaped run."""
+    return re.sub(r"[0-9a-f]{64}", "", text)
+
+
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
@@ -131,7 +136,7 @@ def test_no_personal_data_reaches_the_report(report: dict[str, Path], data_dir: 
     import zipfile
 
     with zipfile.ZipFile(report["docx"]) as archive:
-        texts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")]
+        texts = [_without_digests(archive.read(n).decode("utf-8")) for n in archive.namelist() if n.endswith(".xml")]
     texts.append(report["json"].read_text("utf-8"))
     names = {t["诉求人"] for t in rows(data_dir / MONTH / "tickets.csv") if len(t["诉求人"]) >= 2}
     for text in texts:
@@ -280,7 +285,7 @@ def test_every_kind_of_personal_detail_is_masked(data_dir: Path, tmp_path: Path)
     result = run_cli("report", "--month", MONTH, "--data", str(tmp_path / "data"), "--contract", str(CONTRACT), "--out", str(out))
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(out / f"report-{MONTH}.docx") as archive:
-        texts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")]
+        texts = [_without_digests(archive.read(n).decode("utf-8")) for n in archive.namelist() if n.endswith(".xml")]
     texts.append((out / f"report-{MONTH}.json").read_text("utf-8"))
     assert "典型案例：市民" in body_text(out / f"report-{MONTH}.docx")  # cases are quoted, masked
     names = {t["诉求人"] for t in detailed if len(t["诉求人"]) >= 2}

@@ -26,34 +26,6 @@ def shift(month: str, months: int) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def cn_month(month: str) -> str:
-    """2024-05 → 2024年5月."""
-    return f"{int(month[:4])}年{int(month[5:])}月"
-
-
-def cn_months(months: Sequence[str]) -> str:
-    """Months in Chinese prose, runs joined: 2024年1月至5月、7月；across years the year is repeated."""
-    if not months:
-        return "无"
-    runs: list[list[str]] = []
-    for month in sorted(months):
-        if runs and shift(runs[-1][-1], 1) == month:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    parts, year = [], ""
-    for run in runs:
-        first, last = run[0], run[-1]
-        head = cn_month(first) if first[:4] != year else f"{int(first[5:])}月"
-        year = last[:4]
-        if len(run) == 1:
-            parts.append(head)
-        else:
-            tail = f"{int(last[5:])}月" if last[:4] == first[:4] else cn_month(last)
-            parts.append(f"{head}至{tail}")
-    return "、".join(parts)
-
-
 def ratio(numerator: int, denominator: int) -> Decimal | None:
     """An exact fraction, or None when there is nothing to divide by."""
     return Decimal(numerator) / Decimal(denominator) if denominator else None

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from generator.analysis.assessment import Assessment
-from generator.analysis.periods import cn_months
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
 from generator.rules.clauses import cite
 from generator.rules.inputs import COMBINE_WORDS, KINDS, specs_of
 from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places
-from generator.rules.numerals import cn_date
+from generator.rules.numerals import cn_date, cn_months
 
 
 def _data(year: ContractYear, result: Assessment) -> Table:

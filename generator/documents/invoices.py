@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from generator.analysis.periods import cn_months
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
 from generator.rules.clauses import cite
 from generator.rules.model import ContractYear
 from generator.rules.money import capital, cny, pct, rate_words, two_places
-from generator.rules.numerals import cn_date
+from generator.rules.numerals import cn_date, cn_months
 from generator.rules.payment import FRACTIONAL_RULES, Row, Schedule, TierOption
 
 PENDING = "待定"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.analysis.monthly import MonthReport
-from generator.analysis.periods import cn_month, cn_months, ratio
+from generator.analysis.periods import ratio
 from generator.documents.docx.charts_xml import ChartSpec, Series
 from generator.documents.model import Block, Cell, Chart, DocumentModel, Paragraph, Table
 from generator.exports.conditions import describe_all
@@ -23,7 +23,7 @@ from generator.exports.ingest import Figures
 from generator.rules.inputs import KINDS, percent, specs_of
 from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places
-from generator.rules.numerals import cn_date, cn_num
+from generator.rules.numerals import cn_date, cn_month, cn_months, cn_num
 
 CHART_MM = (150.0, 75.0)
 COLORS = ("1F4E79", "C00000", "7F7F7F", "2E75B6", "ED7D31")

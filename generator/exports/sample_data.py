@@ -36,6 +36,7 @@ TEMPLATES = (
     "来电人咨询{topic}的办理流程和所需材料，来电号码{phone}。",
     "业主{name}反映{region}某小区{building}栋{issue}，多次协调未果，联系人：{name}，座机{area}-8{landline}。",
 )
+EXTRA_CALL_COLUMNS = ("呼叫编号", "主叫号码", "坐席工号")
 TYPE_WEIGHTS = {"咨询": 45, "求助": 15, "投诉": 21, "建议": 6, "举报": 5, "表扬": 2, "其他": 6}
 SATISFACTION_WEIGHTS = {"满意": 80, "基本满意": 12, "不满意": 4, "未评价": 4}
 
@@ -106,7 +107,10 @@ class _Month:
     def calls(self) -> tuple[list[str], list[list[Any]], list[tuple[datetime, str]]]:
         fields = self.exports["calls"]["fields"]
         rows, answered_times = [], []
-        for when in _times(self.rng, self.year, self.month, month_calls(self.contract, self.month, self.scale)):
+        # Platforms export more columns than a contract counts on; they come along and are left unread.
+        extra = [name for name in EXTRA_CALL_COLUMNS if name not in {f["name"] for f in fields.values()}]
+        for number, when in enumerate(_times(self.rng, self.year, self.month,
+                                             month_calls(self.contract, self.month, self.scale)), start=1):
             rng = self.rng
             phone = _phone(rng)
             wants = rng.random() < 0.88
@@ -116,10 +120,14 @@ class _Month:
                 "wait_seconds": int(rng.expovariate(1 / 11)) if answered else (rng.randrange(15, 90) if wants else 0),
                 "talk_seconds": rng.randrange(40, 420) if answered else 0, "caller": phone,
             }
-            rows.append([known[f] if f in known else self.value(spec, f) for f, spec in fields.items()])
+            row = [known[f] if f in known else self.value(spec, f) for f, spec in fields.items()]
+            extras = {"呼叫编号": f"C{self.year}{self.month:02d}{number:07d}", "主叫号码": phone,
+                      "坐席工号": f"A{rng.randrange(1, 40):03d}" if answered else ""}
+            rows.append([extras[name] for name in extra[:1]] + row + [extras[name] for name in extra[1:]])
             if answered and rng.random() < 0.75:
                 answered_times.append((when, phone))
-        return [spec["name"] for spec in fields.values()], rows, answered_times
+        header = [spec["name"] for spec in fields.values()]
+        return extra[:1] + header + extra[1:], rows, answered_times
 
     def tickets(self, answered: list[tuple[datetime, str]]) -> tuple[list[str], list[list[Any]]]:
         fields = self.exports["tickets"]["fields"]

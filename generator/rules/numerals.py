@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 _LOWER = "零一二三四五六七八九"
@@ -45,3 +46,36 @@ def cn_date(value: date) -> str:
 def article_label(number: int) -> str:
     """The article label: 第, the number in Chinese numerals, 条 (as the contract numbers its articles)."""
     return f"第{cn_num(number)}条"
+
+
+def cn_month(month: str) -> str:
+    """2024-05 → 2024年5月."""
+    return f"{int(month[:4])}年{int(month[5:])}月"
+
+
+def cn_months(months: Sequence[str]) -> str:
+    """Months in Chinese prose, runs joined: 2024年1月至5月、7月；across years the year is repeated."""
+    if not months:
+        return "无"
+    runs: list[list[str]] = []
+    for month in sorted(months):
+        if runs and _next(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts, year = [], ""
+    for run in runs:
+        first, last = run[0], run[-1]
+        head = cn_month(first) if first[:4] != year else f"{int(first[5:])}月"
+        year = last[:4]
+        if len(run) == 1:
+            parts.append(head)
+        else:
+            tail = f"{int(last[5:])}月" if last[:4] == first[:4] else cn_month(last)
+            parts.append(f"{head}至{tail}")
+    return "、".join(parts)
+
+
+def _next(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
