@@ -214,6 +214,25 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
         found.append(Issue(
             f"{rank.milestone}付款所依据的平均排名目前为第{rank.average.quantize(Decimal('0.01'))}名，对应{rank.tier}档"
             f"（支付{rank.percent.normalize():f}%），不是最好档位。", advice["indicators"].get(ranking, "")))  # type: ignore[union-attr]
+    regions = report.data.figures["tickets"].group(_field(year, "region"))
+    before = report.previous.figures["tickets"].group(_field(year, "region")) if report.previous else None
+    top = sorted(regions.items(), key=lambda item: (-item[1]["rows"], item[0]))[:3]
+    unit = year.data["exports"]["tickets"]["unit"]
+    if top and before is not None:
+        def shown(name: str, rows: int) -> str:
+            old = before.get(name, {}).get("rows")
+            if not old:
+                return f"{name}{rows}{unit}"
+            change = (Decimal(rows) - old) / old * 100
+            return f"{name}{rows}{unit}（环比{'增长' if change >= 0 else '下降'}{abs(change):.1f}%）"
+
+        rising = [name for name, c in top if before.get(name, {}).get("rows") and
+                  (Decimal(c["rows"]) - before[name]["rows"]) / before[name]["rows"] > Decimal("0.1")]
+        if rising:
+            label = year.data["report"]["breakdowns"]["region"]
+            title = label["title"] if isinstance(label, Mapping) else label
+            found.append(Issue(f"工单量居前的{title}：{'、'.join(shown(n, c['rows']) for n, c in top)}，"
+                               f"其中{'、'.join(rising)}增长较快。", advice["categories"]["default"]))
     for topic in report.hot_topics:
         if topic.previous:
             change = (Decimal(topic.count) - topic.previous) / topic.previous
