@@ -104,5 +104,5 @@ def test_an_unreadable_file_is_told_in_chinese(tmp_path: Path) -> None:
     from generator.errors import InputError
     from generator.source.loader import load_file
 
-    with pytest.raises(InputError, match="这是一个目录，不是文件"):
+    with pytest.raises(InputError, match="不是普通文件"):
         load_file(tmp_path, "contract.yaml")

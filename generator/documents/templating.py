@@ -1,20 +1,27 @@
-"""The one template environment: sandboxed, strict, with the contract's filters registered by name.
+"""The one template environment: sandboxed, strict, pure and bounded, with the contract's filters by name.
 
 Clause text comes from data that people edit, so it renders in an immutable sandbox with
-StrictUndefined, and the operators that can explode (``**``, ``*`` on sequences) are bounded.
-Errors are collected with the YAML path of the text, so every broken clause is reported at once.
+StrictUndefined. The sandbox guards attribute access but neither CPU nor memory, so every render has
+an operation budget (loop iterations, calls, joins) and every value it builds a size limit: a clause
+that would run for minutes or build gigabytes is stopped within milliseconds and reported at its line.
+Nothing non-deterministic is available (no random, lipsum, cycler, joiner), so the same data always
+renders the same text. Errors are collected with the YAML path of the text, so every broken clause is
+reported at once.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator.rules import money, numerals
@@ -24,15 +31,86 @@ MAX_OUTPUT = 20_000
 MAX_EXPONENT = 64
 MAX_SEQUENCE = 10_000
 MAX_RANGE = 1_000
+MAX_BITS = 4_096
+MAX_STEPS = 20_000  # loop iterations, calls and joins of one render: the whole contract needs a few hundred
+# Globals that are not pure (random, lipsum), hold state across a loop (cycler, joiner, namespace) or are unbounded.
+_REMOVED_GLOBALS = ("lipsum", "cycler", "joiner", "namespace")
+_REMOVED_FILTERS = ("random",)
 _WIDTH_METHODS = frozenset({"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"})
 # Built-in filters that pad or format to a caller-given width: not needed for contract text.
 _UNSAFE_FILTERS = ("format", "center", "indent", "wordwrap", "truncate", "filesizeformat", "urlize", "xmlattr")
 
 
+class _Budget:
+    """The steps left to one render."""
+
+    def __init__(self) -> None:
+        self.left = MAX_STEPS
+
+    def tick(self, steps: int = 1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise SecurityError(f"计算量过大（超过 {MAX_STEPS} 步）：请简化条款中的循环")
+
+
+_BUDGET: ContextVar[_Budget] = ContextVar("template_budget")
+
+
+def _tick(steps: int = 1) -> None:
+    budget = _BUDGET.get(None)
+    if budget is not None:
+        budget.tick(steps)
+
+
+def _sized(value: Any) -> Any:
+    if isinstance(value, str | list | tuple | dict) and len(value) > MAX_OUTPUT:
+        raise SecurityError(f"生成的文字或列表过长（超过 {MAX_OUTPUT}）")
+    return value
+
+
+class _CountedList(list):  # type: ignore[type-arg]
+    """A list of the contract's data whose every iteration step counts against the render's budget."""
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in super().__iter__():
+            _tick()
+            yield item
+
+
+def _counted(value: Any) -> Any:
+    """The render context with its lists counted (data lists are small; a hostile nested loop is not)."""
+    if isinstance(value, Mapping):
+        return {key: _counted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return _CountedList(_counted(item) for item in value)
+    return value
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` to a join that counts and is size-checked (jinja's own is neither)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.bounded_join((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """The sandbox guards attribute access but not CPU or memory; these hooks bound the rest."""
 
-    intercepted_binops = frozenset({"**", "*", "%"})
+    intercepted_binops = frozenset({"**", "*", "%", "+"})
+    code_generator_class = _BoundedCodeGenerator
+
+    @staticmethod
+    def bounded_join(parts: Iterable[Any]) -> str:
+        _tick()
+        return _sized("".join(str(part) for part in parts))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _tick()
+        return _sized(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Any:
         # jinja hands str.format out pre-wrapped, before is_safe_attribute is asked; refuse it here.
@@ -51,6 +129,9 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        _tick()
+        if operator_name == "+":
+            return _sized(operator.add(left, right))
         if operator_name == "%":
             if isinstance(left, str):
                 raise SecurityError("不允许在条款中使用 % 格式化文字")
@@ -58,6 +139,9 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if operator_name == "**":
             if not isinstance(right, int | Decimal) or abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"指数过大（上限 {MAX_EXPONENT}）")
+            # A chain of powers grows the base each time: bound the size of the result, not only the exponent.
+            if isinstance(left, int) and abs(left).bit_length() * abs(int(right)) > MAX_BITS:
+                raise SecurityError("乘方结果过大")
             return operator.pow(left, right)
         if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
             count = right if isinstance(left, str | list | tuple) else left
@@ -67,11 +151,25 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         return operator.mul(left, right)
 
 
-def _bounded_range(*args: int) -> range:
+def _bounded_range(*args: int) -> Iterator[int]:
     result = range(*args)
     if len(result) > MAX_RANGE:
         raise SecurityError(f"range 过大（上限 {MAX_RANGE}）")
-    return result
+    for value in result:
+        _tick()
+        yield value
+
+
+def _sized_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose result is size-checked and whose call counts (``replace`` and ``join`` can explode)."""
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        return _sized(function(*args, **kwargs))
+
+    if hasattr(function, "jinja_pass_arg"):
+        bounded.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
+    return bounded
 
 
 def _permille(value: object) -> str:
@@ -113,9 +211,12 @@ def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
     env = _BoundedSandbox(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=2000
     )
-    for name in _UNSAFE_FILTERS:
+    for name in (*_UNSAFE_FILTERS, *_REMOVED_FILTERS):
         env.filters.pop(name, None)
     env.filters.update(make_filters(write_optional_zero))
+    env.filters = {name: _sized_filter(function) for name, function in env.filters.items()}
+    for name in _REMOVED_GLOBALS:
+        env.globals.pop(name, None)
     env.globals["range"] = _bounded_range
     return env
 
@@ -126,7 +227,7 @@ class Renderer:
     def __init__(self, document: Document, env: ImmutableSandboxedEnvironment, context: Mapping[str, Any]):
         self.document = document
         self.env = env
-        self.context = dict(context)
+        self.context = _counted(dict(context))
         self.problems: list[Any] = []
 
     def render(self, text: Any, path: PathKey, **extra: Any) -> str:
@@ -138,18 +239,25 @@ class Renderer:
             return str(text)
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return text
+        token = _BUDGET.set(_Budget())
         try:
             template = _compiled(self.env, text)
-            result = template.render({**self.context, **extra}) if extra else template.render(self.context)
+            values = {**self.context, **_counted(extra)} if extra else self.context
+            result = template.render(values)
         except SecurityError as exc:
             self.problems.append(self.document.problem(path, f"模板表达式不安全或开销过大：{exc}"))
             return ""
         except TemplateError as exc:
             self.problems.append(self.document.problem(path, f"模板表达式错误：{_explain(exc)}"))
             return ""
-        except (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-            self.problems.append(self.document.problem(path, f"模板表达式无法计算：{exc}"))
+        except RecursionError:
+            self.problems.append(self.document.problem(path, "模板表达式无法计算：递归过深（宏不能调用自身）"))
             return ""
+        except (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError, LookupError) as exc:
+            self.problems.append(self.document.problem(path, f"模板表达式无法计算：{str(exc)[:200]}"))
+            return ""
+        finally:
+            _BUDGET.reset(token)
         if len(result) > MAX_OUTPUT:
             self.problems.append(self.document.problem(path, f"模板展开后过长（超过 {MAX_OUTPUT} 字）"))
             return ""

@@ -1,17 +1,38 @@
-"""All-or-nothing writes: a batch lands completely or not at all, with no temp files left behind."""
+"""All-or-nothing writes: a batch of files lands completely or not at all, whatever happens when.
+
+A batch is written into a hidden staging folder inside the output folder and fsynced; then a journal
+file is renamed into the staging folder (the commit point); then each file is moved into place, the
+file it replaces kept as a hard link until the batch is complete. Before the commit point a failure or
+a signal removes the staging folder and leaves the old files; after it, SIGINT and SIGTERM wait until
+every file is in place, and an I/O failure puts every old file back. If the process is killed (kill -9,
+power loss), the next batch into the folder (or ``recover``) finishes a committed batch or removes an
+uncommitted one, so the folder holds exactly the old or exactly the new files and no debris.
+
+Concurrent runs into one folder are serialised by an exclusive lock on the folder itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
+import secrets
+import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from generator.errors import GenError
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+STAGING_PREFIX = ".hcg-batch-"
+JOURNAL = "JOURNAL"
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def safe_name(name: str) -> str:
@@ -29,56 +50,153 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder (no lock file left behind); waiting is said once on stderr."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个 gen 命令正在写入 {folder}，等待其完成……", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class Interrupted(GenError):
+    """SIGTERM or SIGHUP arrived while a batch was being prepared: nothing was written."""
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception while preparing, so the staging folder is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, _frame: object) -> None:
+        raise Interrupted(f"收到信号 {signal.Signals(number).name}，已停止写入，原有文件保持不变")
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP while a committed batch moves into place; deliver them after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _names(staging: Path) -> list[str]:
+    return (staging / JOURNAL).read_text("utf-8").split("\n")
+
+
+def _move_in(out_dir: Path, staging: Path, names: list[str]) -> None:
+    """Move committed files into place, keeping each replaced file as ``old/<name>`` until all are in.
+
+    Idempotent: after a crash it continues where it stopped (a name already moved is skipped).
+    """
+    old = staging / "old"
+    old.mkdir(exist_ok=True)
+    done: list[str] = []
+    try:
+        for name in names:
+            new = staging / "new" / name
+            if not new.exists():
+                continue  # moved before a crash
+            final = out_dir / name
+            if final.exists() and not (old / name).exists():
+                try:
+                    os.link(final, old / name)
+                except OSError:
+                    shutil.copy2(final, old / name)
+            os.replace(new, final)
+            done.append(name)
+        _fsync_dir(out_dir)
+    except OSError:
+        for name in reversed(done):
+            if (old / name).exists():
+                os.replace(old / name, out_dir / name)
+            else:
+                (out_dir / name).unlink(missing_ok=True)
+        raise
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a committed batch a crash interrupted, and remove uncommitted ones (call under the lock)."""
+    for staging in sorted(out_dir.glob(f"{STAGING_PREFIX}*")):
+        if not staging.is_dir():
+            staging.unlink(missing_ok=True)
+            continue
+        if (staging / JOURNAL).is_file():
+            with contextlib.suppress(OSError):
+                _move_in(out_dir, staging, _names(staging))
+        shutil.rmtree(staging, ignore_errors=True)
+    _fsync_dir(out_dir)
+
+
 def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every file into ``out_dir`` atomically as a batch; return the final paths in order."""
+    """Write every file into ``out_dir`` as one all-or-nothing batch; return the final paths in order."""
+    names = [safe_name(name) for name in files]
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GenError(f"无法创建输出目录 {out_dir}：{exc.strerror or exc}") from None
-    staged: list[tuple[Path, Path]] = []
+    try:
+        with _locked(out_dir), _interruptible():
+            recover(out_dir)
+            _write(out_dir, dict(zip(names, files.values(), strict=True)))
+    except OSError as exc:
+        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}") from None
+    return [out_dir / name for name in names]
+
+
+def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
+    staging = out_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
     mode = _file_mode()
     try:
+        (staging / "new").mkdir(parents=True)
         for name, data in files.items():
-            final = out_dir / safe_name(name)
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            staged.append((Path(temp), final))
-            with os.fdopen(handle, "wb") as stream:
+            path = staging / "new" / name
+            with path.open("wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(temp, mode)
-        _commit(staged)
-    except OSError as exc:
-        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}") from None
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return [final for _, final in staged]
-
-
-def _commit(staged: list[tuple[Path, Path]]) -> None:
-    """Move staged files into place; if any move fails, put every earlier file back as it was."""
-    backups: list[tuple[Path, Path | None]] = []
-    try:
-        for temp, final in staged:
-            backup = None
-            if final.exists():
-                handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent)
-                os.close(handle)
-                backup = Path(name)
-                os.replace(final, backup)
-            backups.append((final, backup))
-            os.replace(temp, final)
-    except OSError:
-        for final, backup in reversed(backups):
-            if backup is not None:
-                os.replace(backup, final)
-            else:
-                final.unlink(missing_ok=True)
+            os.chmod(path, mode)
+        _fsync_dir(staging / "new")
+        journal = staging / f"{JOURNAL}.tmp"
+        journal.write_text("\n".join(files), "utf-8")
+        with _signals_held():
+            os.replace(journal, staging / JOURNAL)  # the commit point
+            _fsync_dir(staging)
+            _move_in(out_dir, staging, list(files))
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        # Before the commit point nothing was touched; after it, _move_in has put every old file back.
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    for _, backup in backups:
-        if backup is not None:
-            backup.unlink(missing_ok=True)
 
 
 def replace_file(path: Path, data: bytes) -> Path:

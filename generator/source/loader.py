@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,8 @@ _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+# 15 digits hold any amount in fen below a trillion yuan; more is a typing mistake, not a budget.
+MAX_DIGITS = 15
 
 PathKey = tuple[str | int, ...]
 
@@ -74,14 +77,31 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+def read_bounded(path: Path, name: str, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, refused before reading when it is too large or not a file at all.
+
+    The size is checked with stat and again by reading at most ``limit`` + 1 bytes, so neither a
+    device such as /dev/zero nor a file growing while it is read can make the tool eat memory.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError([Problem(name, 1, 1, "", "不是普通文件（目录、设备、管道等不能作为输入）")])
+        if info.st_size > limit:
+            raise InputError([Problem(name, 1, 1, "", f"文件过大（{info.st_size} 字节，上限 {limit} 字节）")])
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, "", f"无法读取文件：{os_reason(exc)}")]) from None
+    if len(raw) > limit:
+        raise InputError([Problem(name, 1, 1, "", f"文件过大（超过 {limit} 字节）")])
+    return raw
+
+
 def load_file(path: Path, display_name: str | None = None) -> Document:
     """Read and parse one YAML file safely; raise InputError on anything malformed."""
     name = display_name or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"无法读取文件：{os_reason(exc)}")]) from None
-    return load_bytes(raw, name)
+    return load_bytes(read_bounded(path, name), name)
 
 
 _REASONS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
@@ -263,10 +283,11 @@ class _Builder:
             raise self.fail(
                 event, f"“{text}” 以 0 开头，含义不明确：编号或号码请加引号写成 \"{text}\"", self._path(stack)
             )
-        if _INT.fullmatch(text):
-            return int(text)
-        if _DECIMAL.fullmatch(text):
-            return Decimal(text)
+        if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
+            digits = len(text.lstrip("+-").split(".")[0])
+            if digits > MAX_DIGITS or len(text) > MAX_DIGITS + 12:
+                raise self.fail(event, f"数字 “{text[:30]}…” 位数过多（整数部分最多 {MAX_DIGITS} 位）", self._path(stack))
+            return int(text) if _INT.fullmatch(text) else Decimal(text)
         if _FLOATY.fullmatch(text):
             raise self.fail(event, f"不支持科学计数法或特殊数值 “{text}”，请写成普通数字", self._path(stack))
         return text
