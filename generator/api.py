@@ -49,7 +49,7 @@ def validate(path: Path, strict: bool = False) -> Report:
     if errors:
         raise InputError(merge_years(errors, contract.years))
     years = "、".join(str(y) for y in contract.years)
-    summary = f"{path.name} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
+    summary = f"{path} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
     return Report(merge_years(warnings, contract.years), summary)
 
 
@@ -160,12 +160,22 @@ def new_year_block(year: int, previous: ContractYear) -> list[str]:
     ]
 
 
-def generate_sample(path: Path, out_dir: Path, year: int, month: str | None, seed: int, scale: float,
+def generate_sample(path: Path, out_dir: Path, year: int | None, month: str | None, seed: int, scale: float,
                     force: bool = False) -> list[Path]:
-    """Write deterministic sample monthly data folders for the contract (its regions, units, volumes, inputs)."""
-    from generator.exports.sample_data import months_of, write_sample
+    """Write deterministic sample monthly data folders for the contract (its regions, units, volumes, inputs).
+
+    One month when given; else the service months of contract year ``year`` (the twelve calendar months of
+    ``year`` when the contract has no such year); else those of the contract's first year.
+    """
+    from generator.exports.sample_data import write_sample
 
     contract = load_contract(path)
+    if month:
+        months = [month]
+    elif year is not None and year not in contract.years:
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    else:
+        months = contract.year(year if year is not None else min(contract.years)).service_months()
 
     def year_of(service_month: str) -> ContractYear:
         try:
@@ -175,7 +185,7 @@ def generate_sample(path: Path, out_dir: Path, year: int, month: str | None, see
             years = list(contract.years.values())
             return years[0] if service_month < years[0].service_months()[0] else years[-1]
 
-    return write_sample(out_dir, months_of(year, month), seed, scale, year_of, force)
+    return write_sample(out_dir, [(int(m[:4]), int(m[5:])) for m in months], seed, scale, year_of, force)
 
 
 @dataclass(frozen=True)

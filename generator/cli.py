@@ -294,7 +294,7 @@ def verify(document: Path, contract_path: Path) -> None:
 
 
 @main.command("sample-data", context_settings=CONTEXT)
-@click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True, help="生成该年 12 个月的数据。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="生成该合同年度各服务月的数据（不写则为合同的第一个年度）。")
 @click.option("--month", callback=_month, help="只生成这一个月，例如 2024-05。")
 @click.option("--seed", type=int, default=12345, show_default=True, help="随机种子：相同种子生成相同数据。")
 @click.option("--scale", type=click.FloatRange(0.001, 100), default=1.0, show_default=True,
@@ -303,7 +303,7 @@ def verify(document: Path, contract_path: Path) -> None:
               help="输出目录。")
 @click.option("--force", is_flag=True, help="覆盖目录中已有的数据文件（默认不覆盖，以免误删真实导出）。")
 @contract_option
-def sample_data(year: int, month: str | None, seed: int, scale: float, out_dir: Path, force: bool, contract_path: Path) -> None:
+def sample_data(year: int | None, month: str | None, seed: int, scale: float, out_dir: Path, force: bool, contract_path: Path) -> None:
     """按合同数据生成可重复的示例月度数据（话务、工单明细和 month.yaml），供月报和演示使用。
 
     \b

@@ -213,6 +213,9 @@ def _report(job: Job, contract: Contract, home: Path) -> Output:
     _, warnings = year_checks(contract, year.year, job.strict)
     report = build_month_report(contract, data_dir, month, job.skip_bad_rows)  # type: ignore[arg-type]
     warnings += [Problem(c.file, c.row, 1, c.column, c.message, "warning") for c in report.cleaned]
+    warnings += [bad.problem("warning") for bad in report.skipped]
+    for quality in report.quality.values():
+        warnings += [finding.problem("warning") for finding in quality.examples[:10]]
     # The month itself and the twelve before it (previous month, trend, the same month last year).
     months = [shift(month, -k) for k in range(13)]  # type: ignore[arg-type]
     years = {year.year}

@@ -79,8 +79,10 @@ def patch(node: Any, current: str) -> Any:
     for key, value in node.items():
         if key in DROPPED or key in ("allOf", "properties"):
             continue
-        if key in ("items", "additionalProperties") and isinstance(value, dict):
+        if key == "items" and isinstance(value, dict):
             out[key] = patch(value, current)
+        elif key == "additionalProperties" and isinstance(value, dict):
+            out[key] = _nullable(patch(value, current))  # a free key (an input, a count, an advice) may be removed too
         elif key in ("anyOf", "oneOf"):
             out[key] = [patch(v, current) for v in value]
         else:

@@ -14,9 +14,8 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contract.yaml"
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "000_2f36e07ca5c28518.txt"
-FIDELITY = SHARED / "tools" / "fidelity.py"
+# The signed 2024 contract's text, extracted from its PDF: the reference the generated 2024 contract must match.
+SEED = Path(__file__).resolve().parent / "fixtures" / "signed-contract-2024.txt"
 
 
 @pytest.fixture(autouse=True, scope="session")

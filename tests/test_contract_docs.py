@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import runpy
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTRACT, FIDELITY, SEED, run_cli
+from conftest import CONTRACT, SEED, run_cli
 from docx_inspect import W, body_text, part, part_names
+from fidelity import docx_text, score
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +26,7 @@ def docs_2024(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def fidelity(path: Path) -> float:
-    tool = runpy.run_path(str(FIDELITY))
-    ref = tool["normalise"](SEED.read_text("utf-8"))
-    got = tool["normalise"](tool["docx_text"](path))
-    import difflib
-
-    a, b = tool["segments"](ref), tool["segments"](got)
-    matched = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            matched += sum(map(len, a[i1:i2]))
-        else:
-            inner = difflib.SequenceMatcher(None, "".join(a[i1:i2]), "".join(b[j1:j2]), autojunk=False)
-            matched += sum(block.size for block in inner.get_matching_blocks())
-    return 2 * matched / (sum(map(len, a)) + sum(map(len, b)))
+    return score(docx_text(path), SEED.read_text("utf-8"))
 
 
 def test_2024_contract_reproduces_the_signed_text(docs_2024: dict[str, Path]) -> None:

@@ -202,7 +202,7 @@ def test_partial_payments_and_payments_after_the_as_of_date(tmp_path: Path) -> N
     assert fees == [("400000.00", 3, str(_fee("400000", 3))), ("500000.00", 30, str(_fee("500000", 30)))]
     assert data["late_fee_total"] == str(_fee("400000", 3) + _fee("500000", 30))
     assert "2024-12-20 的付款（第1笔，¥1.00）晚于计算截止日 2024-04-30，未计入" in text
-    assert data["outstanding"] is None  # the ranked milestones are still pending
+    assert data["outstanding"] == "0.00"  # nothing else has fallen due by the end of April
 
 
 def test_paid_without_as_of_is_a_usage_error(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from conftest import CONTRACT, run_cli
 def test_shipped_contract_is_valid() -> None:
     result = run_cli("validate", "--contract", str(CONTRACT))
     assert result.exit_code == 0
-    assert result.stdout.strip() == "contract.yaml 有效：2 个合同年度（2024、2025），2 条警告"
+    assert result.stdout.strip() == f"{CONTRACT} 有效：2 个合同年度（2024、2025），2 条警告"
     # 2025 would be the third service year and has no contract number yet: warnings, not errors.
     assert "第 3 个服务年度" in result.stderr
     assert "合同编号为空" in result.stderr

@@ -242,6 +242,10 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
     return tuple(found)
 
 
+def _months_between(first: str, last: str) -> int:
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:])
+
+
 def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_rows: bool) -> MonthReport:
     """Read the month (and what surrounds it) and compute every figure of the report."""
     year = contract.year_of_month(month)
@@ -254,7 +258,9 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
     card = period(year, [month], window).card
     settings = year.data["report"]
     first = settings["first_issue"]
-    total_issue = (int(month[:4]) - int(first[:4])) * 12 + int(month[5:]) - int(first[5:]) + 1
+    total_issue = _months_between(first, month) + 1
+    # The issue within the year counts from January, or from the first issue when that is later.
+    issue_in_year = _months_between(max(first, f"{month[:4]}-01"), month) + 1
     staff = data.inputs.get(settings["staff_input"])
     trend_rate = settings.get("trend_rate")
     trend = []
@@ -273,7 +279,7 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
         note = (f"本期为{year.year}年度合同（服务期{year.term_start.year}年{year.term_start.month}月{year.term_start.day}日起）"
                 f"的第{service.index(month) + 1}个服务月，按该年度合同的考核规则计算。")
     report = MonthReport(
-        month=month, contract_year=year.year, year_note=note, issue_in_year=int(month[5:]), issue_total=total_issue,
+        month=month, contract_year=year.year, year_note=note, issue_in_year=issue_in_year, issue_total=total_issue,
         issued_on=date.fromisoformat(f"{shift(month, 1)}-{settings['issue_day']:02d}"), data=data,
         card=card, inputs=ytd.monthly_inputs[month],  # type: ignore[arg-type]
         previous_month=previous_month, previous=window.get(previous_month), last_year_month=last_year_month,

@@ -114,12 +114,13 @@ def _late(year: ContractYear, schedule: Schedule) -> Iterator[Block]:
     capped = f"（按上限计；未设上限时为{cny(schedule.late_fee_uncapped)}）" if schedule.late_fee_capped else ""
     lines = [f"逾期违约金合计：{cny(schedule.late_fee_total)}{capped}。"]
     if schedule.outstanding is not None:
-        lines.append(f"截至{cn_date(schedule.as_of)}尚未支付：{cny(schedule.outstanding)}。")  # type: ignore[arg-type]
+        lines.append(f"截至{cn_date(schedule.as_of)}已到期未支付：{cny(schedule.outstanding)}。")  # type: ignore[arg-type]
     else:
         lines.append("尚有节点的金额待排名确定，未付金额暂不能计算。")
     lines += [f"{note}。" for note in schedule.notes]
-    lines.append("注：甲方因财政拨款等原因引起的付款延期，不视为甲方违约，乙方不得因此主张违约责任"
-                 + (f"（合同{clause}）。" if clause else "。"))
+    exemption = rules.get("exemption")
+    if exemption:
+        lines.append(f"注：{exemption.rstrip('。')}" + (f"（合同{clause}）。" if clause else "。"))
     yield Paragraph("".join(lines))
 
 

@@ -112,6 +112,11 @@ def redline_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
 
 
 TEXT_SECTIONS = ("snippets", "preamble", "articles", "appendices")
+KIND_NAMES = {"original": "原合同", "renewal": "续签", "automatic": "自动续期"}
+
+
+def _year_or_none(year: int | None) -> str:
+    return f"{year}年度" if year is not None else "（无）"
 _LONG = 60
 
 
@@ -169,10 +174,10 @@ def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, s
         ("服务期限", "signed_on + terms.duration_months", f"{cn_date(before.term_start)}至{cn_date(before.term_end)}",
          f"{cn_date(after.term_start)}至{cn_date(after.term_end)}"),
         ("预算年度", "budget_year", str(before.budget_year), str(after.budget_year)),
-        ("上年度考核", "（上一年度的 assessment）", f"{before.prior_year}年度", f"{after.prior_year}年度"),
+        ("上年度考核", "（上一年度的 assessment）", _year_or_none(before.prior_year), _year_or_none(after.prior_year)),
         ("甲方签字人", "signatories.buyer", before.signatories["buyer"], after.signatories["buyer"]),
         ("乙方签字人", "signatories.supplier", before.signatories["supplier"], after.signatories["supplier"]),
-        ("合同类型", "kind", before.kind, after.kind),
+        ("合同类型", "kind", KIND_NAMES.get(before.kind, before.kind), KIND_NAMES.get(after.kind, after.kind)),
     ]
     changes = [(label, year_path(key), old, new) for label, key, old, new in facts if old != new]
     for name in sorted(set(before.overrides) | set(after.overrides)):

@@ -8,9 +8,10 @@ months names the months it used and those it lacked.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.analysis.monthly import MonthReport
@@ -37,6 +38,11 @@ def _change(now: int, before: int | None, word: str) -> str:
         return f"{word}为 0"
     delta = (Decimal(now) - Decimal(before)) / Decimal(before)
     return f"{'增长' if delta >= 0 else '下降'}{percent(abs(delta))}"
+
+
+def _one_place(numerator: int, denominator: int) -> str:
+    """A mean to one decimal, half-up like every other figure (233 ÷ 31 → 7.5)."""
+    return f"{(Decimal(numerator) / Decimal(denominator)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
 
 
 def _points_change(now: Decimal | None, before: Decimal | None, word: str) -> str:
@@ -132,11 +138,11 @@ class _Builder:
         report, platform = self.report, self.settings["platform"]
         month = f"{int(report.month[5:])}月"
         yield Paragraph("一、运行概况", "heading1")
-        days = max(len(report.data.figures[self.settings["daily_table"]].daily), 1)
+        days = calendar.monthrange(int(report.month[:4]), int(report.month[5:]))[1]
         sentences = []
         for name, table in self.exports.items():
             figures = report.data.figures[name]
-            sentences.append(f"{table['noun']}{figures.rows}{table['unit']}，日均{figures.rows // days}{table['unit']}")
+            sentences.append(f"{table['noun']}{figures.rows}{table['unit']}，日均{_one_place(figures.rows, days)}{table['unit']}")
         text = f"{month}，{platform}共受理" + "；".join(sentences) + "。"
         rates = [name for name, spec in self.specs.items() if spec.kind == "ratio"]
         if rates:
@@ -145,7 +151,7 @@ class _Builder:
             over = self.count(report.data.figures, average["over"]) or 0
             table = self.counts[average["over"]]["table"]
             total = report.data.figures[table].sums.get(average["label"], 0)
-            value = f"{Decimal(total) / over:.1f}{average['unit']}" if over else "无样本"
+            value = f"{_one_place(total, over)}{average['unit']}" if over else "无样本"
             text += f"{average['label']}{value}。"
         daily = self.exports[self.settings["daily_table"]]
         figures = report.data.figures[self.settings["daily_table"]]

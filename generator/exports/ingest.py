@@ -313,7 +313,12 @@ def _csv_rows(path: Path, display: str) -> Iterator[list[str]]:
         try:
             yield from reader
         except csv.Error as exc:
-            reason = "某个单元格过长（可能是引号没有闭合）" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
+            if "field larger" in str(exc):
+                reason = "某个单元格过长（可能是引号没有闭合）"
+            elif "end of data" in str(exc) or "EOF" in str(exc):
+                reason = "文件末尾仍在引号内：某个单元格的引号没有闭合"
+            else:
+                reason = f"CSV 格式错误（{exc}）"
             raise InputError([Problem(display, reader.line_num or 1, 1, "", (
                 f"{reason}：请用 Excel 或 WPS 打开后另存为 CSV 再试"))]) from None
         except UnicodeDecodeError:
@@ -367,8 +372,8 @@ def _rows(path: Path, display: str) -> Iterator[list[Any]]:
 
 
 def _header(rows: Iterator[list[Any]], display: str, table: TableSpec, names: Mapping[str, str],
-            columns_file: str | None) -> tuple[int, dict[str, int]]:
-    """The header's row number and each field's column index; title rows above it are skipped."""
+            columns_file: str | None) -> tuple[int, dict[str, int], int]:
+    """The header's row number, each field's column index and the header's width; title rows are skipped."""
     wanted = set(names.values())
     best: tuple[int, list[str]] | None = None
     for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
@@ -392,7 +397,10 @@ def _header(rows: Iterator[list[Any]], display: str, table: TableSpec, names: Ma
             f"缺少列：{'、'.join(h for _, h in missing)}（第 {number} 行表头为：{'、'.join(c for c in cells if c)}）。"
             f"若导出表中这一列叫别的名字，请在数据目录或该月目录的 {where} 中加上：\n  {table.name}:\n"
             + "\n".join(lines)))])
-    return number, {fid: cells.index(header) for fid, header in names.items()}
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return number, {fid: cells.index(header) for fid, header in names.items()}, width
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -413,9 +421,11 @@ def lost_digits(value: object) -> bool:
 class _Reader:
     """Reads one table chunk by chunk into its figures."""
 
-    def __init__(self, plan: Plan, table: TableSpec, month: str, display: str, index: Mapping[str, int]) -> None:
+    def __init__(self, plan: Plan, table: TableSpec, month: str, display: str, index: Mapping[str, int],
+                 header_width: int) -> None:
         self.plan, self.table, self.month, self.display = plan, table, month, display
         self.index = index
+        self.header_width = header_width
         self.counts = plan.counts_of(table.name)
         self.groups: dict[str, Counter[tuple[Any, tuple[bool, ...]]]] = {
             f: Counter() for f, _ in plan.breakdowns.values() if f in table.fields}
@@ -444,6 +454,12 @@ class _Reader:
         numbers = [n for n, _ in kept]
         columns: dict[str, list[Any]] = {}
         bad: dict[int, BadRow] = {}
+        for offset, (number, row) in enumerate(kept):
+            # Cells beyond the header mean an unquoted comma shifted the row: no column of it can be trusted,
+            # least of all its confidentiality flag.
+            if len(row) > self.header_width and any(c not in ("", None) for c in row[self.header_width:]):
+                bad[offset] = BadRow(self.display, number, "整行", (
+                    f"这一行比表头多出 {len(row) - self.header_width} 个单元格（可能有未加引号的逗号），各列已错位：请在导出时给文字加引号"))
         for fid, spec in self.table.fields.items():
             position = self.index[fid]
             cells = [r[position] for _, r in kept]
@@ -600,8 +616,8 @@ def read_table(path: Path, display: str, plan: Plan, table: TableSpec, names: Ma
                columns_file: str | None) -> TableRead:
     """Read one export file into its figures, chunk by chunk."""
     rows = _rows(path, display)
-    header_row, index = _header(rows, display, table, names, columns_file)
-    reader = _Reader(plan, table, month, display, index)
+    header_row, index, width = _header(rows, display, table, names, columns_file)
+    reader = _Reader(plan, table, month, display, index, width)
     first, total = header_row + 1, 0
     while True:
         chunk = list(itertools.islice(rows, CHUNK_ROWS))
@@ -627,8 +643,11 @@ def file_digest(paths: Iterable[Path]) -> str:
 
 
 def month_files(folder: Path, plan: Plan, month: str) -> dict[str, Path]:
-    """The export file of each declared table in a month's folder."""
-    return {name: find_table(folder, table, month) for name, table in plan.tables.items()}
+    """The export file of each declared table in a month's folder (each a regular file of a sane size)."""
+    found = {name: find_table(folder, table, month) for name, table in plan.tables.items()}
+    for path in found.values():
+        _checked_size(path, f"{month}/{path.name}", MAX_XLSX_BYTES if path.suffix == ".xlsx" else MAX_CSV_BYTES)
+    return found
 
 
 def read_exports(data_dir: Path, month: str, plan: Plan) -> tuple[dict[str, TableRead], str | None]:

@@ -58,7 +58,7 @@ def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
     """month.yaml read against the inputs the year declares; every problem located, with the line to write."""
     specs = entered_inputs(year)
     bounds = (year.rank_best, year.rank_worst)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         lines = "\n".join(f"  {name}: {KINDS[s.kind].example(s, bounds)}" for name, s in specs.items())
         raise InputError([Problem(display, 1, 1, "", f"缺少 month.yaml：请在该月目录中新建，写入以下各项（按实际填写）：\n{lines}")])
     document = load_file(path, display)

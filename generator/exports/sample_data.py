@@ -176,8 +176,8 @@ class _Month:
         minimum = self.contract.data["terms"]["staffing"]["minimum"]
         staff = self.contract.data["report"]["staff_input"]
         makers: dict[str, Callable[[Any], str]] = {
-            "rate": lambda s: f"{rng.uniform(*(float(v) for v in sample['spot_check'])):.3f}",
-            "rank": lambda s: str(rng.randint(*sample["ranks"])),
+            "rate": lambda s: f"{rng.uniform(*(float(v) for v in sample.get('spot_check', (0.9, 1.0)))):.3f}",
+            "rank": lambda s: str(rng.randint(*sample.get("ranks", (self.contract.rank_best, self.contract.rank_worst)))),
             "count": lambda s: str(rng.choice((minimum - 1, minimum, minimum + 1, minimum + 1, minimum + 2)))
             if s.name == staff else str(1 if rng.random() < 0.15 else 0),
             "points": lambda s: str(1 if rng.random() < 0.08 else 0),
@@ -204,14 +204,6 @@ def generate_month(contract: ContractYear, year: int, month: int, seed: int, sca
     ticket_header, ticket_rows = sample.tickets(answered)
     return {"calls.csv": _csv(call_header, call_rows), "tickets.csv": _csv(ticket_header, ticket_rows),
             "month.yaml": sample.inputs().encode("utf-8")}
-
-
-def months_of(year: int, month: str | None) -> list[tuple[int, int]]:
-    """The (year, month) pairs to generate: one month, or all twelve of ``year``."""
-    if month:
-        y, m = (int(part) for part in month.split("-"))
-        return [(y, m)]
-    return [(year, m) for m in range(1, 13)]
 
 
 def write_sample(out_dir: Path, pairs: list[tuple[int, int]], seed: int, scale: float,

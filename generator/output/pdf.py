@@ -1,10 +1,20 @@
-"""PDF copies of generated documents through LibreOffice (headless)."""
+"""PDF copies of generated documents through LibreOffice (headless), made byte-stable afterwards.
+
+LibreOffice stamps each PDF with the time of conversion and a random file ID. Both are rewritten in
+place with values of the same length (so no offset in the file moves): the date the document itself
+carries, and an ID hashed from the rest of the PDF. The same .docx then gives the same PDF bytes with
+the same LibreOffice.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -43,5 +53,33 @@ def to_pdf(files: Mapping[str, bytes]) -> dict[str, bytes]:
             pdf = folder / (name[: -len(".docx")] + ".pdf")
             if not pdf.is_file():
                 raise GenError(f"LibreOffice 没有生成 {pdf.name}")
-            out[pdf.name] = pdf.read_bytes()
+            out[pdf.name] = stable(pdf.read_bytes(), documents[name])
         return out
+
+
+_CREATED = re.compile(rb"<dcterms:created[^>]*>(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})")
+_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:\d{14}[^)]{0,8}\)")
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def stable(pdf: bytes, docx: bytes) -> bytes:
+    """The PDF with its conversion time replaced by the document's own date and its ID derived from content."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            found = _CREATED.search(archive.read("docProps/core.xml"))
+    except (KeyError, zipfile.BadZipFile):
+        found = None
+    stamp = b"".join(found.groups()) if found else b"20000101000000"
+
+    def date(match: re.Match[bytes]) -> bytes:
+        old = match.group(0)
+        value = b"(D:" + stamp + b"Z')"
+        return old[: old.index(b"(")] + value.ljust(len(old) - old.index(b"("), b" ")[: len(old) - old.index(b"(")]
+
+    dated = _DATE.sub(date, pdf)
+    # The file ID and LibreOffice's checksum are derived from the stamped time: derive both from the content.
+    rest = _CHECKSUM.sub(b"/DocChecksum /0", _ID.sub(b"/ID [<0><0>]", dated))
+    digest = hashlib.md5(rest, usedforsecurity=False).hexdigest().upper().encode()
+    fixed = _ID.sub(lambda m: m.group(0).replace(m.group(1), digest).replace(m.group(2), digest), dated)
+    return _CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), fixed)

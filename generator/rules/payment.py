@@ -17,6 +17,7 @@ from typing import ClassVar
 from generator.rules.dates import add_months
 from generator.rules.model import ContractYear, Milestone, Tier
 from generator.rules.money import cny, round_fen, to_decimal
+from generator.rules.numerals import cn_months
 
 FRACTIONAL_RULES = {
     "literal": "按字面：未取整的平均名次直接与档位上下限比较（如 5.2 不属于第1-5名档，归入下一档）",
@@ -142,7 +143,8 @@ def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> 
         chosen = options[choose_tier(milestone.tiers, average, year.fractional_rank)]
     basis = f"签订合同{milestone.months_after_signing}个月后"
     if milestone.ranked:
-        basis += f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}月全省考核平均排名"
+        basis += (f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}个服务月"
+                  f"（{cn_months(months)}）全省考核平均排名")
     return Row(
         id=milestone.id, number=milestone.index + 1, label=milestone.label, basis=basis, due=due,
         invoice_by=due - timedelta(days=year.invoice_days_before), ranked=milestone.ranked, ranking_months=months,
@@ -158,7 +160,7 @@ class LateFees:
     total: Decimal
     uncapped: Decimal
     capped: bool
-    outstanding: Decimal | None
+    outstanding: Decimal | None  # fallen due by the as-of date and not paid
     notes: tuple[str, ...]
 
 
@@ -188,7 +190,8 @@ def late_fees(year: ContractYear, rows: Sequence[Row], payments: Sequence[Paymen
     for row in rows:
         paid = sum((p.amount for p in counted if p.milestone == row.id), Decimal(0))
         if row.chosen is None:
-            outstanding = None
+            if row.due <= as_of:
+                outstanding = None
             if as_of > row.due:
                 notes.append(f"{row.label}的金额尚待排名确定，其未付部分的逾期违约金待金额确定后计算")
             continue
@@ -196,8 +199,8 @@ def late_fees(year: ContractYear, rows: Sequence[Row], payments: Sequence[Paymen
         days = (as_of - row.due).days
         if unpaid > 0 and days > 0:
             fees.append(LateFee(row.id, row.label, row.due, None, unpaid, days, round_fen(unpaid * rate * days)))
-        if outstanding is not None:
-            outstanding += max(unpaid, Decimal(0))
+        if outstanding is not None and row.due <= as_of:
+            outstanding += max(unpaid, Decimal(0))  # only what has fallen due is outstanding
     raw = sum((f.fee for f in fees), Decimal("0.00"))
     return LateFees(tuple(fees), min(raw, cap), raw, raw > cap, outstanding, tuple(notes))
 
