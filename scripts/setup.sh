@@ -8,6 +8,8 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list :lang=zh-cn 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# Times New Roman's metric-compatible twin, so digits and amounts take the width they take in Word.
+fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

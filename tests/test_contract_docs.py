@@ -72,16 +72,21 @@ def test_running_header_and_page_numbers(docs_2024: dict[str, Path]) -> None:
 def test_tables_merges_and_page_breaks(docs_2024: dict[str, Path]) -> None:
     document = part(docs_2024["contract"], "word/document.xml")
     tables = document.findall(f".//{W}tbl")
-    # price breakdown, signature block, then the scoring table in appendix 1 and again in appendix 5 §七
-    assert len(tables) == 4
-    for scoring in tables[2:]:
+    # price breakdown, then the scoring table in appendix 1 and again in appendix 5 §七 (the signature
+    # block is paragraphs, one under the other, as on the signed copy)
+    assert len(tables) == 3
+    for scoring in tables[1:]:
         # 服务指标 spans 6 rows and 保障指标 4; the one-row categories need no merge.
         assert len(scoring.findall(f".//{W}vMerge[@{W}val='restart']")) == 2
         assert len(scoring.findall(f".//{W}vMerge[@{W}val='continue']")) == 5 + 3
         assert len(scoring.findall(f"{W}tr")) == 1 + 12 + 1
-    assert tables[2].xpath("string()") == tables[3].xpath("string()")
-    breaks = document.findall(f".//{W}br[@{W}type='page']")
-    assert len(breaks) == 1 + 5  # after the cover, then before each appendix
+    assert tables[1].xpath("string()") == tables[2].xpath("string()")
+    # Pages turn by page-break-before on the next paragraph, never by an empty paragraph holding a
+    # break: such a paragraph lands on a page of its own whenever the page before it is full.
+    assert document.findall(f".//{W}br[@{W}type='page']") == []
+    turning = [p for p in document.iter(f"{W}p") if p.find(f"{W}pPr/{W}pageBreakBefore") is not None]
+    assert len(turning) == 1 + 5  # after the cover, then each appendix
+    assert all(p.xpath("string()").strip() for p in turning)
 
 
 def test_requirements_document_is_appendix_5(docs_2024: dict[str, Path]) -> None:

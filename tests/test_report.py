@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTRACT, run_cli
-from docx_inspect import body_text, part_names
+from docx_inspect import W, body_text, part, part_names
 from recompute import counts, month_extra, points, rates, rows
 
 MONTH = "2024-05"
@@ -104,6 +104,14 @@ def test_report_layout_and_charts(report: dict[str, Path]) -> None:
         workbook = [n for n in names if n.startswith("word/embeddings/")]
         assert len(workbook) == 5 and archive.read(workbook[0])[:2] == b"PK"
     assert 'typeface="宋体"' in chart and "<c:numCache>" in chart
+    # A chart sits in a line that grows with it: an exact line height (the caption style's) clips it to a
+    # sliver in LibreOffice and Word, leaving only its axis labels.
+    document = part(report["docx"], "word/document.xml")
+    holders = [p for p in document.iter(f"{W}p") if p.find(f".//{W}drawing") is not None]
+    assert len(holders) == 5
+    for holder in holders:
+        spacing = holder.find(f"{W}pPr/{W}spacing")
+        assert spacing is not None and spacing.get(f"{W}lineRule") == "auto"
 
 
 def test_dependent_figures_name_their_months(data_dir: Path, tmp_path: Path) -> None:

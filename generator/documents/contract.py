@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -155,17 +156,21 @@ class _Builder:
             yield Paragraph(f"{numerals.article_label(index + 1)}　{article['title']}", "heading1")
             yield from self.blocks(article["body"], (*here, "body"))
 
-    def signatures(self) -> Table:
-        cells = []
+    def signatures(self) -> list[Paragraph]:
+        """Each party's name, signatory and date, one under the other as on the signed copy.
+
+        Every line keeps with the next, so the block never splits across pages.
+        """
+        lines: list[Paragraph] = []
         for key in ("buyer", "supplier"):
             party = self.data["parties"][key]
-            cells.append(Cell.of(
-                f"{party['short']}：{party['name']}",
-                f"{party['signature_label']}：{self.year.signatories[key]}",
-                f"签订日期：{numerals.cn_date(self.year.signed_on)}",
-                style="signature",
-            ))
-        return Table((tuple(cells),), (78, 78), header_rows=0, borders=False)
+            if lines:
+                lines.append(Paragraph("", "signature", keep_with_next=True))
+            lines += [Paragraph(f"{party['short']}：{party['name']}", "signature", keep_with_next=True),
+                      Paragraph(f"{party['signature_label']}：{self.year.signatories[key]}", "signature",
+                                keep_with_next=True),
+                      Paragraph(f"签订日期：{numerals.cn_date(self.year.signed_on)}", "signature", keep_with_next=True)]
+        return [*lines[:-1], replace(lines[-1], keep_with_next=False)]
 
     def appendix(self, index: int) -> Iterator[Block]:
         appendix = self.data["appendices"][index]
@@ -177,7 +182,11 @@ class _Builder:
     def contract_blocks(self) -> list[Block]:
         blocks: list[Block] = [*self.cover(), *self.parties()]
         blocks += [Paragraph(self.text(t, ("preamble", i))) for i, t in enumerate(self.data["preamble"])]
-        blocks += [*self.articles(), Paragraph("", "plain"), self.signatures()]
+        blocks += self.articles()
+        # The last clause comes over with the signatures: a page never holds signature lines alone.
+        if isinstance(blocks[-1], Paragraph):
+            blocks[-1] = replace(blocks[-1], keep_with_next=True)
+        blocks += [Paragraph("", "plain", keep_with_next=True), *self.signatures()]
         for index in range(len(self.data["appendices"])):
             blocks += self.appendix(index)
         return blocks

@@ -40,21 +40,22 @@ def _header(year: ContractYear, schedule: Schedule) -> Table:
 
 
 def _schedule_table(year: ContractYear, schedule: Schedule) -> Table:
-    header = tuple(Cell.of(t, style="table_header") for t in
-                   ("节点", "付款依据", "应付日期", "最迟开票日期", "比例", "金额", "大写金额"))
+    header = (*(Cell.of(t, style="table_header") for t in ("节点", "付款依据", "应付日期", "最迟开票日期", "比例")),
+              Cell.of("金额", "（小写／大写）", style="table_header"))
     rows = [header]
     for row in schedule.rows:
         if row.chosen is None:
-            percent, figures, words = PENDING, PENDING, f"{PENDING}（见下文各档金额）"
+            percent, figures, words = PENDING, PENDING, "见下文各档金额"
         else:
             percent = pct(row.chosen.percent)
             figures, words = _money(year, row.chosen.amount)
         rows.append((
             Cell.of(row.label, style="table_center"), Cell.of(row.basis),
             Cell.of(row.due.isoformat(), style="table_center"), Cell.of(row.invoice_by.isoformat(), style="table_center"),
-            Cell.of(percent, style="table_center"), Cell.of(figures, style="table_right"), Cell.of(words),
+            # Figures above words in one cell: side by side they leave too little room for the other columns.
+            Cell.of(percent, style="table_center"), Cell.of(figures, words, style="table_center"),
         ))
-    return Table(tuple(rows), (14, 34, 22, 22, 12, 26, 26)).small()
+    return Table(tuple(rows), (14, 40, 24, 24, 12, 42)).small()
 
 
 def _tier_table(year: ContractYear, options: tuple[TierOption, ...], chosen: TierOption | None) -> Table:

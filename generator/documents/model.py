@@ -59,15 +59,6 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Image:
-    """A picture (PNG bytes) at a given width."""
-
-    png: bytes
-    width_mm: float
-    caption: str = ""
-
-
-@dataclass(frozen=True)
 class Chart:
     """A native Word chart (its data embedded, so staff can restyle it) at a given size, with a caption."""
 
@@ -82,7 +73,7 @@ class PageBreak:
     """Start a new page."""
 
 
-Block = Paragraph | Table | PageBreak | Image | Chart
+Block = Paragraph | Table | PageBreak | Chart
 
 
 @dataclass(frozen=True)

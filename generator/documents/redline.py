@@ -9,7 +9,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
-from generator.documents.model import Block, Cell, DocumentModel, Image, PageBreak, Paragraph, Segment, Table
+from generator.documents.model import Block, Cell, Chart, DocumentModel, PageBreak, Paragraph, Segment, Table
 from generator.rules.model import ContractYear
 from generator.rules.numerals import cn_date
 from generator.source.layers import changed_facts, show_path
@@ -39,8 +39,8 @@ def _key(block: Block) -> tuple[object, ...]:
         return ("p", block.style, block.text)
     if isinstance(block, Table):
         return ("t", tuple(tuple(str(line) for cell in row for line in cell.lines) for row in block.rows))
-    if isinstance(block, Image):
-        return ("i", block.png)
+    if isinstance(block, Chart):
+        return ("c", repr(block.spec))
     return ("b",)
 
 
@@ -212,8 +212,9 @@ def build_redline(before: ContractYear, after: ContractYear, old: DocumentModel,
                   f"{after.year}年度合同，“拒绝全部修订”即得{before.year}年度合同。"),
     ]
     header = tuple(Cell.of(t, style="table_header") for t in ("项目", "数据路径", f"{before.year}年度", f"{after.year}年度"))
-    rows = [header] + [(Cell.of(label), Cell.of(path), Cell.of(old_value), Cell.of(new_value))
-                       for label, path, old_value, new_value in changes]
+    # A data path breaks, when it must, before a "." or "[" (a zero-width space there), never inside a key.
+    rows = [header] + [(Cell.of(label), Cell.of(re.sub(r"(?<=.)(?=[.\[])", "\u200b", path)), Cell.of(old_value),
+                        Cell.of(new_value)) for label, path, old_value, new_value in changes]
     summary += [Table(tuple(rows), (24, 52, 40, 40)).small(), PageBreak()]
     return replace(new, blocks=tuple(summary + body), title=f"{before.year}-{after.year}年度合同修订对照",
                    cover_page=False)

@@ -1,142 +1,78 @@
-"""Write a DocumentModel as .docx bytes. The only module of ours that imports python-docx.
+"""Write a DocumentModel as the parts of a .docx package, from our own WordprocessingML.
 
-It sets the East-Asian font on every style (``w:rFonts/@w:eastAsia``; the Latin name alone leaves
-Chinese in the theme font), strips theme-font attributes that would override them, marks the text
-zh-CN, and adds a running header and GB/T 9704 page numbers (— 3 —, odd pages right, even left).
+Every part is written here (no template document is opened), so output is small, fast and fully
+determined by the model and the layout profile. The East-Asian font is set on every style
+(``w:rFonts/@w:eastAsia``; the Latin name alone leaves Chinese in the theme font), text is marked
+zh-CN, and a running header and GB/T 9704 page numbers (— 3 —, odd pages right, even left) are added.
+
+The layout rules a reader expects are the writer's, not each builder's: a page break is the next
+paragraph's "page break before" (an empty paragraph carrying a break can land after a full page and
+leave a blank one); the last lines before a break are kept together so no page holds one or two lines;
+a sentence stays with the table it introduces; table columns are fitted to their content with a
+CJK-aware width measure so that dates, amounts, percentages, ranks and short names never break inside;
+tables of up to 12 rows never split, longer ones repeat their header and never leave a lone row; every
+table has its own full borders.
 """
 
 from __future__ import annotations
 
-import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
 
-from docx import Document as new_document
-from docx.document import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 from lxml import etree
 
 from generator.documents.docx import charts_xml
 from generator.documents.layout import Layout, Style
-from generator.documents.model import Chart, DocumentModel, Image, PageBreak, Paragraph, Table
+from generator.documents.model import Block, Cell, Chart, DocumentModel, PageBreak, Paragraph, Table
 
-_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
-_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W = f"{{{W_NS}}}"
 AUTHOR = "hotline-contract-gen"
-
-
-def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
-    """The document's package parts by zip name (zipped deterministically by packaging)."""
-    doc = new_document()
-    _defaults(doc, layout)
-    styles = doc.styles.element
-    ids = {}
-    for name, spec in layout.styles.items():
-        ids[name] = _style_id(name)
-        styles.append(_style_element(name, spec, layout))
-    _page(doc, model, layout)
-    body = doc.element.body
-    anchor = body.sectPr  # new blocks go before the section properties, which must stay last
-    marks = _Revisions(model.revision_author, model.created)
-    charts: list[Chart] = []
-    for block in model.blocks:
-        if isinstance(block, Paragraph):
-            anchor.addprevious(_paragraph(block, ids[block.style], marks))
-        elif isinstance(block, Table):
-            anchor.addprevious(_table(block, ids, marks))
-        elif isinstance(block, PageBreak):
-            anchor.addprevious(_page_break())
-        elif isinstance(block, Image):
-            _image(doc, block, ids)
-        elif isinstance(block, Chart):
-            charts.append(block)
-            for element in _chart(block, len(charts), ids):
-                anchor.addprevious(element)
-    _properties(doc, model, layout)
-    parts = _parts(doc)
-    for number, chart in enumerate(charts, start=1):
-        _add_chart_parts(parts, chart, number)
-    return parts
-
-
-def _chart_rel(number: int) -> str:
-    return f"rIdHcgChart{number}"
-
-
-def _chart(block: Chart, number: int, ids: dict[str, str]) -> list[Any]:
-    """The paragraph holding a chart, then its caption (kept together with the chart)."""
-    p = _el("p")
-    ppr = _el("pPr", p)
-    _el("pStyle", ppr, val=ids["caption"])
-    if block.caption:
-        _el("keepNext", ppr)
-    run = _el("r", p)
-    run.append(etree.fromstring(charts_xml.drawing_xml(_chart_rel(number), number, block.width_mm, block.height_mm,
-                                                       block.caption or block.spec.title)))
-    out = [p]
-    if block.caption:
-        out.append(_p(ids["caption"], block.caption))
-    return out
-
-
-def _add_chart_parts(parts: dict[str, bytes], block: Chart, number: int) -> None:
-    """The chart's own parts, its relationship from the document, and their content types."""
-    parts.update(charts_xml.chart_parts(block.spec, number))
-    rels = "word/_rels/document.xml.rels"
-    parts[rels] = parts[rels].replace(b"</Relationships>", (
-        charts_xml.document_relationship_xml(_chart_rel(number), number) + "</Relationships>").encode("utf-8"))
-    types = parts["[Content_Types].xml"]
-    for name, content_type in charts_xml.chart_content_types(number).items():
-        if name.startswith("/"):
-            entry = f'<Override PartName="{name}" ContentType="{content_type}"/>'
-        else:
-            entry = f'<Default Extension="{name}" ContentType="{content_type}"/>'
-            if f'Extension="{name}"'.encode() in types:
-                continue
-        types = types.replace(b"</Types>", entry.encode("utf-8") + b"</Types>")
-    parts["[Content_Types].xml"] = types
-
-
-_IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif"}
-_CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-
-
-def _parts(doc: Document) -> dict[str, bytes]:
-    """Every part of the package by zip name, serialised once (python-docx's own save zips them, and
-    packaging would only unzip them again)."""
-    package = doc.part.package
-    parts = list(package.iter_parts())
-    for part in parts:
-        part.before_marshal()
-    types = etree.Element(f"{{{_CONTENT_TYPES_NS}}}Types", nsmap={None: _CONTENT_TYPES_NS})
-    defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
-    overrides = {}
-    out: dict[str, bytes] = {"_rels/.rels": package.rels.xml}
-    for part in parts:
-        name = str(part.partname)
-        if _IMAGE_TYPES.get(part.partname.ext.lower()) == part.content_type:
-            defaults[part.partname.ext.lower()] = part.content_type
-        else:
-            overrides[name] = part.content_type
-        out[name.lstrip("/")] = part.blob
-        if len(part.rels):
-            out[part.partname.rels_uri.lstrip("/")] = part.rels.xml
-    for extension, content_type in sorted(defaults.items()):
-        etree.SubElement(types, f"{{{_CONTENT_TYPES_NS}}}Default", Extension=extension, ContentType=content_type)
-    for name, content_type in sorted(overrides.items()):
-        etree.SubElement(types, f"{{{_CONTENT_TYPES_NS}}}Override", PartName=name, ContentType=content_type)
-    out["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return out
-
-
-# -- raw WordprocessingML helpers (python-docx's element API is too slow for whole documents) --
+SMALL_TABLE_ROWS = 12
+MIN_LINES_BEFORE_BREAK = 3
+SPACER_TWIPS = 160  # the gap after a table: 8 pt
+CELL_MARGIN_PT = 2.85  # left and right cell margins (0.1 cm): dense Chinese tables need the room
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+_XML_HEAD = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+# A token that must stay on one line: a run of digits, Latin letters and the signs that bind to them
+# (¥1,234.00, 2024-03-17, 0.98%, 6-9), with one CJK character on each side when it is a unit or a
+# measure word (第6-9名, 扣0.00分, 一般1次).
+_TOKEN = re.compile(r"人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正]+|"
+                    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年|第[0-9.\-]+[名笔项条期个]|"
+                    r"[\u4e00-\u9fff]?[0-9A-Za-z¥$.,:%/()（）\-+×*·_]+[\u4e00-\u9fff%]?|.", re.S)
+# Inside a cell whose text wraps, what the reader must see whole even in running text: a date, a rank and a
+# signed number; in a short cell (up to RUNNING_CELL_EM wide) also a number with its unit. LibreOffice's
+# CJK line breaking allows a break on either side of every digit run, so digits meeting other characters
+# get a WORD JOINER (U+2060, invisible), and so does each side of a space inside the token (LibreOffice
+# breaks beside a no-break space between CJK characters, but not at a joined space). In running
+# text a number may part from its unit, as GB/T 15835 allows; a number itself never breaks (wordWrap off).
+_STRICT = (r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{4}\s?年(?:\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日|"
+           r"第\s?\d+(?:\.\d+)?(?:\s?[-–~]\s?\d+)?\s?[名笔项条期个]|(?<!\d)[-+−¥￥]\s?\d[\d,.]*")
+_JOINED = re.compile(_STRICT)
+_JOINED_SHORT = re.compile(_STRICT + r"|\d+(?:\.\d+)?\s?[分次件个人名元天日月年通项期秒位户条]")
+RUNNING_CELL_EM = 14  # a little over the checker's 12 CJK cells: text_em is an estimate
+WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
+_NUMERAL = frozenset("0123456789.,")
+# An ISO date in running text: LibreOffice breaks after its hyphens; a joiner after each holds it together.
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
+_SHORT_CELL = 6  # a cell of this many CJK characters or fewer (a name, 扣0.00分) is one token
 
 
 def _w(tag: str) -> str:
-    return qn(f"w:{tag}")
+    return W + tag
 
 
 def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
@@ -146,22 +82,64 @@ def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
     return element
 
 
-def _twips(mm: float) -> str:
-    return str(round(mm / 25.4 * 1440))
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
 
 
 def _style_id(name: str) -> str:
     return "HCG" + "".join(part.capitalize() for part in name.split("_"))
 
 
-def _p(style_id: str, text: str) -> Any:
-    p = _el("p")
-    _el("pStyle", _el("pPr", p), val=style_id)
-    if text:
-        t = _el("t", _el("r", p))
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
-    return p
+# -- measuring text --------------------------------------------------------------------------------
+
+
+def char_em(char: str) -> float:
+    """Width of a character in ems of its font size (CJK and full-width forms are one em)."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char in ".,:;'|!il()[]（）":
+        return 0.3
+    if char in "-/ ":
+        return 0.35
+    if char in "%¥$@MWmw":
+        return 0.85
+    return 0.55
+
+
+def text_em(text: str) -> float:
+    """Width of a text in ems, all on one line."""
+    return sum(char_em(c) for c in text)
+
+
+def join_tokens(text: str) -> str:
+    """``text`` bound with word joiners and no-break spaces where a token could otherwise break (see _STRICT)."""
+    pattern = _JOINED if text_em(text) > RUNNING_CELL_EM else _JOINED_SHORT
+    return pattern.sub(lambda m: _bind(m.group()), text)
+
+
+def bind_dates(text: str) -> str:
+    """``text`` with its ISO dates (2024-03-17, 2024-05) bound against line breaks after the hyphens."""
+    return _ISO_DATE.sub(lambda m: m.group().replace("-", "-" + WORD_JOINER), text) if "-" in text else text
+
+
+def _bind(token: str) -> str:
+    """A joiner wherever a number meets another character, and on both sides of a space."""
+    out = [token[0]]
+    for before, char in pairwise(token):
+        if " " in (before, char) or (before in _NUMERAL) != (char in _NUMERAL):
+            out.append(WORD_JOINER)
+        out.append(char)
+    return "".join(out)
+
+
+def longest_token_em(text: str) -> float:
+    """Width of the widest piece of a cell's text that must not break (see ``_TOKEN``)."""
+    if sum(1 for c in text if unicodedata.east_asian_width(c) in ("W", "F")) <= _SHORT_CELL and len(text) <= 12:
+        return text_em(text)
+    return max((text_em(t) for t in _TOKEN.findall(text)), default=0.0)
+
+
+# -- the document body ----------------------------------------------------------------------------------
 
 
 class _Revisions:
@@ -180,219 +158,436 @@ class _Revisions:
 
 def _run(parent: Any, text: str, deleted: bool = False) -> None:
     t = _el("delText" if deleted else "t", _el("r", parent))
-    t.set(qn("xml:space"), "preserve")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     t.text = text
 
 
-def _paragraph(block: Paragraph, style_id: str, marks: _Revisions) -> Any:
-    """A paragraph, with tracked insertions and deletions where the block carries them."""
-    if not block.segments and not block.change:
-        p = _p(style_id, block.text)
-        if block.keep_with_next:
-            _el("keepNext", p[0])
+class _Body:
+    """Turns the model's blocks into ``w:body`` children, applying the layout rules."""
+
+    def __init__(self, model: DocumentModel, layout: Layout) -> None:
+        self.model, self.layout = model, layout
+        self.marks = _Revisions(model.revision_author, model.created)
+        self.charts: list[Chart] = []
+        self.type_width_pt = (layout.page["width_mm"] - layout.page["left_mm"] - layout.page["right_mm"]) / 25.4 * 72
+
+    def paragraph(self, block: Paragraph, keep_next: bool = False, break_before: bool = False,
+                  in_cell: bool = False) -> Any:
+        p = _el("p")
+        ppr = _el("pPr", p)
+        _el("pStyle", ppr, val=_style_id(block.style))
+        if block.keep_with_next or keep_next:
+            _el("keepNext", ppr)
+        if break_before:
+            _el("pageBreakBefore", ppr)
+        if block.change:
+            # The paragraph mark itself is inserted or deleted, so accepting or rejecting removes the paragraph.
+            self.marks.mark(block.change, _el("rPr", ppr))
+        previous = ("", "")
+        for kind, text in block.segments or ((block.change, block.text),):
+            if not text:
+                continue
+            if previous[0] == "del" and kind == "ins" and previous[1][-1:].isalnum() and text[0].isalnum():
+                # "1380000.00" struck, then "1430000.00": without a break opportunity between them the
+                # pair wraps as one number. A zero-width space ends the deleted run (gone once accepted).
+                last = p[-1].find(f"{W}r/{W}delText")
+                last.text += ZERO_WIDTH_SPACE
+            previous = (kind, text)
+            if not in_cell:  # a cell is bound only when it wraps (see cell), so a copied date stays plain
+                text = bind_dates(text)
+            if kind:
+                _run(self.marks.mark(kind, p), text, deleted=kind == "del")
+            else:
+                _run(p, text)
         return p
-    p = _el("p")
-    ppr = _el("pPr", p)
-    _el("pStyle", ppr, val=style_id)
-    if block.keep_with_next:
+
+    def spacer(self) -> Any:
+        """A half-line gap after a table, kept with what follows.
+
+        Besides the room it gives, it carries the keep: LibreOffice ignores keep-with-next on the first
+        paragraph after a table, so a heading there would stay alone at the foot of the page.
+        """
+        p = _el("p")
+        ppr = _el("pPr", p)
+        _el("pStyle", ppr, val=_style_id("plain"))
         _el("keepNext", ppr)
-    if block.change:
-        # The paragraph mark itself is inserted or deleted, so accepting or rejecting removes the paragraph.
-        marks.mark(block.change, _el("rPr", ppr))
-    segments = block.segments or ((block.change, block.text),)
-    for kind, text in segments:
-        if not text:
-            continue
-        if kind:
-            _run(marks.mark(kind, p), text, deleted=kind == "del")
+        _el("spacing", ppr, before="0", after="0", line=str(SPACER_TWIPS), lineRule="exact")
+        return p
+
+    def lines(self, block: Block) -> int:
+        """How many lines a block takes, estimated (enough to keep a page from holding one or two)."""
+        if isinstance(block, Paragraph):
+            style = self.layout.styles[block.style]
+            per_line = max(1.0, self.type_width_pt / style.size_pt)
+            return max(1, math.ceil((text_em(block.text) + style.indent_chars) / per_line))
+        if isinstance(block, Table):
+            return len(block.rows)
+        return 10
+
+    def blocks(self, blocks: Sequence[Block]) -> Iterator[Any]:
+        flow = [b for b in blocks]
+        keep = self._kept_before_breaks(flow)
+        break_next = False
+        for index, block in enumerate(flow):
+            if isinstance(block, PageBreak):
+                break_next = True
+                continue
+            following = flow[index + 1] if index + 1 < len(flow) else None
+            if isinstance(block, Paragraph):
+                # A sentence that introduces a table, or a chart, stays on its page.
+                intro = isinstance(following, Table | Chart)
+                yield self.paragraph(block, keep_next=index in keep or intro, break_before=break_next)
+            elif isinstance(block, Table):
+                if break_next:
+                    yield self.paragraph(Paragraph("", "plain"), break_before=True)
+                yield self.table(block, keep_with_following=index in keep)
+                if isinstance(following, Paragraph | Chart):
+                    yield self.spacer()
+            elif isinstance(block, Chart):
+                yield from self.chart(block, break_next)
+            break_next = False
+
+    def _kept_before_breaks(self, flow: Sequence[Block]) -> set[int]:
+        """Blocks kept with the next one so that the last page before a break holds at least a few lines.
+
+        The block right before the break is not marked (the break itself is the next paragraph's), but the
+        ones before it are chained to it until they add up to ``MIN_LINES_BEFORE_BREAK`` lines.
+        """
+        kept: set[int] = set()
+        for index, block in enumerate(flow):
+            if not isinstance(block, PageBreak):
+                continue
+            lines, back = 0, index - 1
+            while back >= 0 and not isinstance(flow[back], PageBreak):
+                lines += self.lines(flow[back])
+                if lines >= MIN_LINES_BEFORE_BREAK:
+                    break
+                if back - 1 >= 0 and not isinstance(flow[back - 1], PageBreak):
+                    kept.add(back - 1)
+                back -= 1
+        return kept
+
+    def chart(self, block: Chart, break_before: bool) -> Iterator[Any]:
+        self.charts.append(block)
+        number = len(self.charts)
+        p = _el("p")
+        ppr = _el("pPr", p)
+        _el("pStyle", ppr, val=_style_id("caption"))
+        _el("keepNext", ppr)  # the chart stays with its caption
+        if break_before:
+            _el("pageBreakBefore", ppr)
+        # The caption style's exact line height would clip the chart to one line: this line grows with it.
+        _el("spacing", ppr, before="120", after="0", line="240", lineRule="auto")
+        run = _el("r", p)
+        run.append(etree.fromstring(charts_xml.drawing_xml(f"rIdHcgChart{number}", number, block.width_mm,
+                                                           block.height_mm, block.caption or block.spec.title)))
+        yield p
+        if block.caption:
+            yield self.paragraph(Paragraph(block.caption, "caption"))
+
+    # -- tables --------------------------------------------------------------------------------------
+
+    def widths(self, table: Table) -> list[float]:
+        """Column widths (mm) fitted to the content: no column narrower than its widest unbreakable token."""
+        total_mm = sum(table.widths_mm)
+        columns = len(table.widths_mm)
+        least, want = [0.0] * columns, [0.0] * columns
+        for column, cell in _placed(table):
+            if cell.span != 1:
+                continue
+            size = self.layout.styles[cell.style].size_pt
+            for line in cell.lines:
+                # A tracked change shows the deleted text (struck) beside the inserted one: both take room.
+                parts = [t for _, t in line.segments] if isinstance(line, Paragraph) and line.segments else \
+                    [line.text if isinstance(line, Paragraph) else line]
+                token = max(longest_token_em(part) for part in parts)
+                least[column] = max(least[column], token * size + 2 * CELL_MARGIN_PT + 2)
+                want[column] = max(want[column], text_em("".join(parts)) * size + 2 * CELL_MARGIN_PT + 2)
+        total_pt = total_mm / 25.4 * 72
+        least = [max(v, 18.0) for v in least]
+        if sum(least) >= total_pt:
+            return [v / sum(least) * total_mm for v in least]
+        # What is left goes to the columns whose text would wrap, in proportion to how much they would.
+        extra = total_pt - sum(least)
+        need = [max(w - m, 0.0) for w, m in zip(want, least, strict=True)]
+        if sum(need) <= extra:
+            # Spare room follows the builder's own proportions, so a table keeps its intended look.
+            spare = extra - sum(need)
+            widths = [m + n + spare * h / total_mm for m, n, h in zip(least, need, table.widths_mm, strict=True)]
         else:
-            _run(p, text)
-    return p
+            widths = [m + extra * n / sum(need) for m, n in zip(least, need, strict=True)]
+        return [v / 72 * 25.4 for v in widths]
+
+    def table(self, table: Table, keep_with_following: bool = False) -> Any:
+        widths = self.widths(table)
+        tbl = _el("tbl")
+        pr = _el("tblPr", tbl)
+        _el("tblW", pr, w=str(_twips(sum(widths))), type="dxa")
+        _el("jc", pr, val="center")
+        if table.borders:
+            # Borders of the table's own, so a merged or spanned cell (the 合计 row) is ruled all round.
+            borders = _el("tblBorders", pr)
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+                _el(side, borders, val="single", sz="4", space="0", color="000000")
+        _el("tblLayout", pr, type="fixed")
+        margins = _el("tblCellMar", pr)  # on the table itself too: not every reader applies the default style's
+        for side in ("left", "right"):
+            _el(side, margins, w=str(round(CELL_MARGIN_PT * 20)), type="dxa")
+        grid = _el("tblGrid", tbl)
+        for width in widths:
+            _el("gridCol", grid, w=str(_twips(width)))
+        rows = len(table.rows)
+        small = rows <= SMALL_TABLE_ROWS
+        pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
+        for r, row in enumerate(table.rows):
+            tr = _el("tr", tbl)
+            tr_pr = _el("trPr", tr)
+            _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
+            if r < table.header_rows:
+                _el("tblHeader", tr_pr)
+            # A small table is kept whole; a long one keeps its header with the body and its last two rows together.
+            keep = (small and r < rows - 1) or r < table.header_rows or r == rows - 2 or (keep_with_following and r == rows - 1)
+            column, specs = 0, iter(row)
+            while column < len(widths):
+                if pending.get(column, 0) > 0:
+                    pending[column] -= 1
+                    self.cell(tr, widths[column], 1, "continue", ("",), "table", keep)
+                    column += 1
+                    continue
+                spec = next(specs, None)
+                if spec is None:
+                    break
+                if spec.merge_down:
+                    pending[column] = spec.merge_down
+                width = sum(widths[column : column + spec.span])
+                self.cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, spec.style, keep)
+                column += spec.span
+        return tbl
+
+    def cell(self, tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str | Paragraph, ...],
+             style: str, keep: bool) -> None:
+        tc = _el("tc", tr)
+        pr = _el("tcPr", tc)
+        _el("tcW", pr, w=str(_twips(width_mm)), type="dxa")
+        if span > 1:
+            _el("gridSpan", pr, val=str(span))
+        if merge:
+            _el("vMerge", pr, val=merge)
+        _el("vAlign", pr, val="center")
+        room_pt = width_mm / 25.4 * 72 - 2 * CELL_MARGIN_PT
+        for line in lines or ("",):
+            block = line if isinstance(line, Paragraph) else Paragraph(line, style)
+            # A tracked deletion shows (struck through) beside the insertion: both take room.
+            shown = "".join(part for _, part in block.segments) or block.text
+            # Joined from three quarters of the room on: the width measure is an estimate.
+            if text_em(shown) * self.layout.styles[block.style].size_pt > 0.75 * room_pt:
+                block = replace(block, text=join_tokens(block.text),
+                                segments=tuple((kind, join_tokens(part)) for kind, part in block.segments))
+            tc.append(self.paragraph(block, keep_next=keep, in_cell=True))
 
 
-def _page_break() -> Any:
-    p = _el("p")
-    _el("br", _el("r", p), type="page")
-    return p
-
-
-def _fonts(rpr: Any, east_asia: str, latin: str) -> None:
-    fonts = rpr.find(_w("rFonts"))
-    if fonts is None:
-        fonts = _el("rFonts")
-        rpr.insert(0, fonts)
-    for attr in _THEME_ATTRS:
-        fonts.attrib.pop(qn(attr), None)
-    for attr, value in (("ascii", latin), ("hAnsi", latin), ("cs", latin), ("eastAsia", east_asia), ("hint", "eastAsia")):
-        fonts.set(_w(attr), value)
-
-
-def _style_element(name: str, spec: Style, layout: Layout) -> Any:
-    style = _el("style", type="paragraph", customStyle="1", styleId=_style_id(name))
-    _el("name", style, val=f"HCG {name}")
-    _el("basedOn", style, val="Normal")
-    _el("qFormat", style)
-    ppr = _el("pPr", style)
-    if spec.keep_with_next:
-        _el("keepNext", ppr)
-    _el("widowControl", ppr)
-    _el("spacing", ppr, before="0", after=str(round(spec.space_after_pt * 20)),
-        line=str(round(spec.line_pt * 20)), lineRule="exact")
-    if spec.indent_chars:
-        # Word measures Chinese indents in characters; the twips value is the fallback for other readers.
-        _el("ind", ppr, firstLine=str(round(spec.size_pt * spec.indent_chars * 20)),
-            firstLineChars=str(round(spec.indent_chars * 100)))
-    _el("jc", ppr, val=_JC[spec.align])
-    rpr = _el("rPr", style)
-    _fonts(rpr, spec.font, layout.latin_font)
-    if spec.color:
-        _el("color", rpr, val=spec.color)
-    half_points = str(round(spec.size_pt * 2))
-    _el("sz", rpr, val=half_points)
-    _el("szCs", rpr, val=half_points)
-    return style
-
-
-def _defaults(doc: Document, layout: Layout) -> None:
-    rpr = doc.styles.element.find(_w("docDefaults")).find(_w("rPrDefault")).find(_w("rPr"))
-    body = layout.styles["body"]
-    _fonts(rpr, body.font, layout.latin_font)
-    lang = rpr.find(_w("lang"))
-    if lang is None:
-        lang = _el("lang", rpr)
-    lang.set(_w("val"), layout.language)
-    lang.set(_w("eastAsia"), layout.language)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(body.size_pt)
-    _fonts(normal.element.get_or_add_rPr(), body.font, layout.latin_font)
-
-
-def _page(doc: Document, model: DocumentModel, layout: Layout) -> None:
-    section = doc.sections[0]
-    page = layout.page
-    section.page_width, section.page_height = Mm(page["width_mm"]), Mm(page["height_mm"])
-    section.top_margin, section.bottom_margin = Mm(page["top_mm"]), Mm(page["bottom_mm"])
-    section.left_margin, section.right_margin = Mm(page["left_mm"]), Mm(page["right_mm"])
-    section.header_distance, section.footer_distance = Mm(page["header_mm"]), Mm(page["footer_mm"])
-    doc.settings.odd_and_even_pages_header_footer = True
-    section.different_first_page_header_footer = model.cover_page
-    for header in (section.header, section.even_page_header):
-        _header(header.paragraphs[0], model.header_text, layout)
-    _page_number(section.footer.paragraphs[0], layout, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer.paragraphs[0], layout, WD_ALIGN_PARAGRAPH.LEFT)
-    if model.cover_page:
-        section.first_page_header.paragraphs[0].text = ""
-        section.first_page_footer.paragraphs[0].text = ""
-
-
-def _header(paragraph, text: str, layout: Layout) -> None:  # type: ignore[no-untyped-def]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = paragraph.add_run(text)
-    run.font.size = Pt(layout.header_size_pt)
-    _fonts(run._r.get_or_add_rPr(), layout.header_font, layout.latin_font)
-
-
-def _page_number(paragraph, layout: Layout, align: WD_ALIGN_PARAGRAPH) -> None:  # type: ignore[no-untyped-def]
-    paragraph.alignment = align
-    one_char = Pt(layout.footer_size_pt)
-    if align == WD_ALIGN_PARAGRAPH.RIGHT:
-        paragraph.paragraph_format.right_indent = one_char
-    else:
-        paragraph.paragraph_format.left_indent = one_char
-    dash = layout.footer_dash
-
-    def run(text: str = ""):  # type: ignore[no-untyped-def]
-        r = paragraph.add_run(text)
-        r.font.size = Pt(layout.footer_size_pt)
-        _fonts(r._r.get_or_add_rPr(), layout.footer_font, layout.footer_font)
-        return r
-
-    run(f"{dash} ")
-    for kind, instruction in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        r = run()
-        if kind:
-            field = OxmlElement("w:fldChar")
-            field.set(qn("w:fldCharType"), kind)
-            r._r.append(field)
-        elif instruction == " PAGE ":
-            text = OxmlElement("w:instrText")
-            text.set(qn("xml:space"), "preserve")
-            text.text = instruction
-            r._r.append(text)
-        else:
-            r.text = instruction or ""
-    run(f" {dash}")
-
-
-def _table(table: Table, ids: dict[str, str], marks: _Revisions) -> Any:
-    tbl = _el("tbl")
-    pr = _el("tblPr", tbl)
-    if table.borders:
-        _el("tblStyle", pr, val="TableGrid")
-    _el("tblW", pr, w=_twips(sum(table.widths_mm)), type="dxa")
-    _el("jc", pr, val="center")
-    _el("tblLayout", pr, type="fixed")
-    grid = _el("tblGrid", tbl)
-    for width in table.widths_mm:
-        _el("gridCol", grid, w=_twips(width))
-    pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
-    for r, row in enumerate(table.rows):
-        tr = _el("tr", tbl)
-        tr_pr = _el("trPr", tr)
-        _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
-        if r < table.header_rows:
-            _el("tblHeader", tr_pr)
+def _placed(table: Table) -> Iterator[tuple[int, Cell]]:
+    """Every written cell with the grid column it starts in (cells covered by a merge from above are absent)."""
+    columns = len(table.widths_mm)
+    pending: dict[int, int] = {}
+    for row in table.rows:
         column, specs = 0, iter(row)
-        while column < len(table.widths_mm):
+        while column < columns:
             if pending.get(column, 0) > 0:
                 pending[column] -= 1
-                _cell(tr, table.widths_mm[column], 1, "continue", ("",), ids["table"], marks)
                 column += 1
                 continue
-            spec = next(specs)
+            spec = next(specs, None)
+            if spec is None:
+                break
             if spec.merge_down:
                 pending[column] = spec.merge_down
-            width = sum(table.widths_mm[column : column + spec.span])
-            _cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, ids[spec.style], marks)
+            yield column, spec
             column += spec.span
-    return tbl
 
 
-def _cell(
-    tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str | Paragraph, ...], style_id: str,
-    marks: _Revisions,
-) -> None:
-    tc = _el("tc", tr)
-    pr = _el("tcPr", tc)
-    _el("tcW", pr, w=_twips(width_mm), type="dxa")
-    if span > 1:
-        _el("gridSpan", pr, val=str(span))
-    if merge:
-        _el("vMerge", pr, val=merge)
-    _el("vAlign", pr, val="center")
-    for line in lines or ("",):
-        tc.append(_paragraph(line, style_id, marks) if isinstance(line, Paragraph) else _p(style_id, line))
+# -- the other parts ------------------------------------------------------------------------------------
 
 
-def _image(doc: Document, image: Image, ids: dict[str, str]) -> None:
-    doc.add_picture(io.BytesIO(image.png), width=Mm(image.width_mm))
-    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if image.caption:
-        doc.element.body.sectPr.addprevious(_p(ids["caption"], image.caption))
+def _fonts_xml(east_asia: str, latin: str) -> str:
+    return (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" w:cs="{_attr(latin)}" '
+            f'w:eastAsia="{_attr(east_asia)}" w:hint="eastAsia"/>')
 
 
-def _properties(doc: Document, model: DocumentModel, layout: Layout) -> None:
-    props = doc.core_properties
-    stamp = model.created.replace(microsecond=0)
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
-    props.title = model.title
-    props.subject = model.subject
-    props.keywords = model.keywords
-    props.comments = ""
-    props.category = ""
-    props.language = layout.language
-    props.revision = 1
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = datetime(2000, 1, 1)
+def _attr(value: str) -> str:
+    return _xml_escape(value, {'"': "&quot;"})
+
+
+def _style_xml(name: str, spec: Style, layout: Layout) -> str:
+    # East-Asian line breaking: forbidden first/last characters (kinsoku, so no line starts with % or ，).
+    # wordWrap is left at its default (on): off would let Latin words and numbers break anywhere.
+    ppr = ["<w:keepNext/>" if spec.keep_with_next else "", "<w:widowControl/>", '<w:kinsoku w:val="1"/>',
+           '<w:overflowPunct w:val="1"/>',
+           f'<w:spacing w:before="0" w:after="{round(spec.space_after_pt * 20)}" w:line="{round(spec.line_pt * 20)}" '
+           'w:lineRule="exact"/>']
+    if spec.indent_chars:
+        # Word measures Chinese indents in characters; the twips value is the fallback for other readers.
+        ppr.append(f'<w:ind w:firstLine="{round(spec.size_pt * spec.indent_chars * 20)}" '
+                   f'w:firstLineChars="{round(spec.indent_chars * 100)}"/>')
+    ppr.append(f'<w:jc w:val="{_JC[spec.align]}"/>')
+    size = round(spec.size_pt * 2)
+    color = f'<w:color w:val="{spec.color}"/>' if spec.color else ""
+    return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{_style_id(name)}">'
+            f'<w:name w:val="HCG {name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+            f'<w:pPr>{"".join(ppr)}</w:pPr>'
+            f'<w:rPr>{_fonts_xml(spec.font, layout.latin_font)}{color}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+            "</w:style>")
+
+
+def _styles(layout: Layout) -> bytes:
+    body = layout.styles["body"]
+    size = round(body.size_pt * 2)
+    # Latin text (digits, amounts) is tagged English: a Chinese tag makes LibreOffice break numbers anywhere.
+    lang = f'<w:lang w:val="en-US" w:eastAsia="{layout.language}" w:bidi="ar-SA"/>'
+    text = (
+        f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{_fonts_xml(body.font, layout.latin_font)}'
+        f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>{lang}</w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f'<w:rPr>{_fonts_xml(body.font, layout.latin_font)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
+        '<w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        f'<w:left w:w="{round(CELL_MARGIN_PT * 20)}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        f'<w:right w:w="{round(CELL_MARGIN_PT * 20)}" w:type="dxa"/>'
+        '</w:tblCellMar></w:tblPr></w:style>'
+        + "".join(_style_xml(name, spec, layout) for name, spec in layout.styles.items())
+        + "</w:styles>"
+    )
+    return _XML_HEAD + text.encode("utf-8")
+
+
+def _settings(model: DocumentModel, layout: Layout) -> bytes:
+    return _XML_HEAD + (
+        # CT_Settings is a sequence: Word refuses a file whose elements are out of order.
+        f'<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
+        '<w:evenAndOddHeaders/><w:characterSpacingControl w:val="compressPunctuation"/>'
+        f'<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
+        f'</w:compat><w:themeFontLang w:val="en-US" w:eastAsia="{layout.language}"/>'
+        '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>'
+    ).encode()
+
+
+def _header_xml(text: str, layout: Layout) -> bytes:
+    size = round(layout.header_size_pt * 2)
+    run = (f'<w:r><w:rPr>{_fonts_xml(layout.header_font, layout.latin_font)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+           f'</w:rPr><w:t xml:space="preserve">{_xml_escape(text)}</w:t></w:r>') if text else ""
+    return _XML_HEAD + (f'<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:jc w:val="right"/></w:pPr>{run}</w:p></w:hdr>').encode()
+
+
+def _footer_xml(layout: Layout, align: str | None) -> bytes:
+    if align is None:
+        return _XML_HEAD + f'<w:ftr xmlns:w="{W_NS}"><w:p/></w:ftr>'.encode()
+    size = round(layout.footer_size_pt * 2)
+    props = f'<w:rPr>{_fonts_xml(layout.footer_font, layout.footer_font)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    one_char = round(layout.footer_size_pt * 20)
+    indent = f'<w:ind w:{"right" if align == "right" else "left"}="{one_char}"/>'
+    dash = _xml_escape(layout.footer_dash)
+    field = (f'<w:r>{props}<w:t xml:space="preserve">{dash} </w:t></w:r>'
+             f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+             f'<w:r>{props}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+             f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+             f'<w:r>{props}<w:t>1</w:t></w:r><w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>'
+             f'<w:r>{props}<w:t xml:space="preserve"> {dash}</w:t></w:r>')
+    return _XML_HEAD + (f'<w:ftr xmlns:w="{W_NS}"><w:p><w:pPr>{indent}<w:jc w:val="{align}"/></w:pPr>{field}</w:p></w:ftr>'
+                        ).encode()
+
+
+def _section(model: DocumentModel, layout: Layout) -> Any:
+    page = layout.page
+    sect = _el("sectPr")
+    refs = [("header", "default", "rIdHcgHeader1"), ("header", "even", "rIdHcgHeader2"),
+            ("footer", "default", "rIdHcgFooter1"), ("footer", "even", "rIdHcgFooter2")]
+    if model.cover_page:
+        refs += [("header", "first", "rIdHcgHeader3"), ("footer", "first", "rIdHcgFooter3")]
+    for kind, which, rid in refs:
+        element = _el(f"{kind}Reference", sect, type=which)
+        element.set(f"{{{R_NS}}}id", rid)
+    _el("pgSz", sect, w=str(_twips(page["width_mm"])), h=str(_twips(page["height_mm"])))
+    _el("pgMar", sect, top=str(_twips(page["top_mm"])), right=str(_twips(page["right_mm"])),
+        bottom=str(_twips(page["bottom_mm"])), left=str(_twips(page["left_mm"])), header=str(_twips(page["header_mm"])),
+        footer=str(_twips(page["footer_mm"])), gutter="0")
+    if model.cover_page:
+        _el("titlePg", sect)
+    return sect
+
+
+def _core(model: DocumentModel, layout: Layout) -> bytes:
+    stamp = model.created.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = {"dc:title": model.title, "dc:subject": model.subject, "dc:creator": AUTHOR, "cp:keywords": model.keywords,
+              "cp:lastModifiedBy": AUTHOR, "cp:revision": "1", "dc:language": layout.language}
+    fields = "".join(f"<{k}>{_xml_escape(v)}</{k}>" for k, v in values.items())
+    return _XML_HEAD + (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f'{fields}<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+    ).encode()
+
+
+_APP = _XML_HEAD + (
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>hotline-contract-gen</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+def _relationships(entries: Sequence[tuple[str, str, str]]) -> bytes:
+    body = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in entries)
+    return _XML_HEAD + f'<Relationships xmlns="{_PKG_REL}">{body}</Relationships>'.encode()
+
+
+def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
+    """The document's package parts by zip name (zipped deterministically by packaging)."""
+    writer = _Body(model, layout)
+    document = etree.Element(_w("document"), nsmap={"w": W_NS, "r": R_NS})
+    body = _el("body", document)
+    for element in writer.blocks(model.blocks):
+        body.append(element)
+    body.append(_section(model, layout))
+    parts: dict[str, bytes] = {
+        "word/document.xml": etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "word/styles.xml": _styles(layout),
+        "word/settings.xml": _settings(model, layout),
+        "word/header1.xml": _header_xml(model.header_text, layout),
+        "word/header2.xml": _header_xml(model.header_text, layout),
+        "word/footer1.xml": _footer_xml(layout, "right"),
+        "word/footer2.xml": _footer_xml(layout, "left"),
+        "docProps/core.xml": _core(model, layout),
+        "docProps/app.xml": _APP,
+    }
+    rels = [("rIdHcgStyles", f"{_REL}/styles", "styles.xml"), ("rIdHcgSettings", f"{_REL}/settings", "settings.xml"),
+            ("rIdHcgHeader1", f"{_REL}/header", "header1.xml"), ("rIdHcgHeader2", f"{_REL}/header", "header2.xml"),
+            ("rIdHcgFooter1", f"{_REL}/footer", "footer1.xml"), ("rIdHcgFooter2", f"{_REL}/footer", "footer2.xml")]
+    overrides = {"/word/document.xml": f"{_WML}.document.main+xml", "/word/styles.xml": f"{_WML}.styles+xml",
+                 "/word/settings.xml": f"{_WML}.settings+xml", "/word/header1.xml": f"{_WML}.header+xml",
+                 "/word/header2.xml": f"{_WML}.header+xml", "/word/footer1.xml": f"{_WML}.footer+xml",
+                 "/word/footer2.xml": f"{_WML}.footer+xml",
+                 "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+                 "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml"}
+    if model.cover_page:
+        parts["word/header3.xml"] = _header_xml("", layout)
+        parts["word/footer3.xml"] = _footer_xml(layout, None)
+        rels += [("rIdHcgHeader3", f"{_REL}/header", "header3.xml"), ("rIdHcgFooter3", f"{_REL}/footer", "footer3.xml")]
+        overrides |= {"/word/header3.xml": f"{_WML}.header+xml", "/word/footer3.xml": f"{_WML}.footer+xml"}
+    defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+    for number, chart in enumerate(writer.charts, start=1):
+        parts.update(charts_xml.chart_parts(chart.spec, number))
+        rels.append((f"rIdHcgChart{number}", charts_xml.CHART_RELATIONSHIP_TYPE, f"charts/chart{number}.xml"))
+        for name, content_type in charts_xml.chart_content_types(number).items():
+            (overrides if name.startswith("/") else defaults)[name] = content_type
+    parts["word/_rels/document.xml.rels"] = _relationships(rels)
+    parts["_rels/.rels"] = _relationships([
+        ("rId1", f"{_REL}/officeDocument", "word/document.xml"),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
+        ("rId3", f"{_REL}/extended-properties", "docProps/app.xml")])
+    types = "".join(f'<Default Extension="{e}" ContentType="{c}"/>' for e, c in sorted(defaults.items()))
+    types += "".join(f'<Override PartName="{n}" ContentType="{c}"/>' for n, c in sorted(overrides.items()))
+    parts["[Content_Types].xml"] = _XML_HEAD + f'<Types xmlns="{_CT}">{types}</Types>'.encode()
+    return parts

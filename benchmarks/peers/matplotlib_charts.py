@@ -1,4 +1,4 @@
-"""Charts for the monthly report: matplotlib (Agg), a real CJK font or a clear error, 300 dpi PNG.
+"""The matplotlib peer of the native charts (benchmarks only): the PNG charts the report used to embed.
 
 The PNG bytes are deterministic for a given matplotlib version (no timestamp in the metadata).
 """
