@@ -22,7 +22,7 @@ from generator.rules.resolve import renewal_problems
 from generator.source.loader import load_bytes
 from generator.validation import check_document, load_contract
 
-__all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_sample",
+__all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_sample", "init",
            "load_contract", "new_year", "plan_all", "validate", "verify"]
 
 
@@ -104,6 +104,19 @@ def _check_writable(path: Path) -> None:
     target = path.resolve()
     if not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
         raise GenError(f"无法写入 {path}（没有写权限）：未生成任何文件，请检查文件和所在目录的权限后重试")
+
+
+def init(folder: Path) -> tuple[list[Path], int]:
+    """Write a working starter into ``folder``; return the files written and the starter contract's first year.
+
+    The written contract is loaded and checked like any other, so a starter that does not work is never
+    reported as done.
+    """
+    from generator.output.starter import write_starter
+
+    written = write_starter(folder)
+    contract = load_contract(folder / "contract.yaml")
+    return written, min(contract.years)
 
 
 def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:

@@ -71,14 +71,27 @@ def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | No
     return value
 
 
-contract_option = click.option("--contract", "contract_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+class _ContractPath(click.Path):
+    """The contract file: when it is missing, say which option names it and how to start one."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            if Path(value).exists():
+                raise
+            self.fail(f"{error.message.rstrip('。')}。请用 --contract 指定合同文件；还没有合同文件时，可运行 gen init 生成起步模板",
+                      param, ctx)
+
+
+contract_option = click.option("--contract", "contract_path", metavar="文件", type=_ContractPath(path_type=Path, dir_okay=False, exists=True),
                                default=Path("contract.yaml"), show_default=True, help="合同数据文件。")
 strict_option = click.option("--strict", is_flag=True, help="把警告（如续签条件不满足）当作错误，退出码 1。")
-out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
+out_option = click.option("--out", "out_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"),
                           show_default=True, help="输出目录。")
 pdf_option = click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")
-year_option = click.option("--year", type=click.IntRange(2000, 2100), required=True, help="合同年度，例如 2025。")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+year_option = click.option("--year", metavar="年度", type=click.IntRange(2000, 2100), required=True, help="合同年度，例如 2025。")
+data_option = click.option("--data", "data_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
                            show_default=True, help="存放各月数据目录（YYYY-MM/）的目录。")
 generating = _options(contract_option, out_option, pdf_option, strict_option)
 
@@ -122,6 +135,24 @@ def validate(contract_path: Path, strict: bool) -> None:
     for warning in report.warnings:
         click.echo(warning.format(), err=True)
     click.echo(report.summary)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+def init(folder: Path) -> None:
+    """在目录中（默认当前目录）生成一份可以直接运行的起步模板：合同、列名对照、编辑器设置、提交前校验和 CI 示例。
+
+    \b
+    合同 contract.yaml 是本工具附带的完整合同，请改成本单位的合同；已有的文件一律不覆盖。
+    示例：gen init 我的合同
+          cd 我的合同 && gen validate && gen contract --year 2024
+    """
+    written, year = api.init(folder)
+    for path in written:
+        click.echo(str(path))
+    place = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"已生成起步模板（{len(written)} 个文件），说明见 {folder / 'README.md'}。下一步：\n"
+               f"  {place}gen validate && gen contract --year {year}", err=True)
 
 
 @main.command("new-year", context_settings=CONTEXT)
@@ -168,10 +199,10 @@ def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, stric
 
 @main.command(context_settings=CONTEXT)
 @year_option
-@click.option("--rankings", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
-@click.option("--paid", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
-@click.option("--as-of", "as_of", callback=_as_of, help="计算逾期违约金的截止日期，例如 2024-12-31；写 today 表示今天。与 --paid 一起使用。")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
+@click.option("--rankings", metavar="文件", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="全省月度排名文件（YAML，每行 YYYY-MM: 名次）。")
+@click.option("--paid", metavar="文件", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="实际付款记录（YAML 列表：milestone、paid_on、amount），用于计算逾期违约金。")
+@click.option("--as-of", "as_of", metavar="日期", callback=_as_of, help="计算逾期违约金的截止日期，例如 2024-12-31；写 today 表示今天。与 --paid 一起使用。")
+@click.option("--data", "data_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="月度数据目录；没有 --rankings 时从其中各月 month.yaml 的“全省排名”读取。")
 @generating
 def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, data_dir: Path,
@@ -188,7 +219,7 @@ def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, da
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--month", required=True, callback=_month, help="月份，例如 2024-05。")
+@click.option("--month", metavar="YYYY-MM", required=True, callback=_month, help="月份，例如 2024-05。")
 @data_option
 @click.option("--skip-bad-rows", is_flag=True, help="跳过无法读取的数据行（在月报中列出），而不是报错退出。")
 @generating
@@ -223,8 +254,8 @@ def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contra
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--from", "from_year", type=click.IntRange(2000, 2100), required=True, help="原年度，例如 2024。")
-@click.option("--to", "to_year", type=click.IntRange(2000, 2100), required=True, help="新年度，例如 2025。")
+@click.option("--from", "from_year", metavar="年度", type=click.IntRange(2000, 2100), required=True, help="原年度，例如 2024。")
+@click.option("--to", "to_year", metavar="年度", type=click.IntRange(2000, 2100), required=True, help="新年度，例如 2025。")
 @contract_option
 @out_option
 @pdf_option
@@ -294,12 +325,12 @@ def verify(document: Path, contract_path: Path) -> None:
 
 
 @main.command("sample-data", context_settings=CONTEXT)
-@click.option("--year", type=click.IntRange(2000, 2100), help="生成该合同年度各服务月的数据（不写则为合同的第一个年度）。")
-@click.option("--month", callback=_month, help="只生成这一个月，例如 2024-05。")
-@click.option("--seed", type=int, default=12345, show_default=True, help="随机种子：相同种子生成相同数据。")
-@click.option("--scale", type=click.FloatRange(0.001, 100), default=1.0, show_default=True,
+@click.option("--year", metavar="年度", type=click.IntRange(2000, 2100), help="生成该合同年度各服务月的数据（不写则为合同的第一个年度）。")
+@click.option("--month", metavar="YYYY-MM", callback=_month, help="只生成这一个月，例如 2024-05。")
+@click.option("--seed", metavar="整数", type=int, default=12345, show_default=True, help="随机种子：相同种子生成相同数据。")
+@click.option("--scale", metavar="倍数", type=click.FloatRange(0.001, 100), default=1.0, show_default=True,
               help="规模倍数：1 = 合同约定的年话务量（project.annual_calls）；更大的倍数用于性能测试。")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
+@click.option("--out", "out_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True,
               help="输出目录。")
 @click.option("--force", is_flag=True, help="覆盖目录中已有的数据文件（默认不覆盖，以免误删真实导出）。")
 @contract_option

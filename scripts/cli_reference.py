@@ -1,19 +1,26 @@
-"""Write docs/cli.md from the commands' own --help texts (CI checks that the file is current).
+"""Write docs/cli.md and the README's command table from the commands themselves (CI checks both are current).
 
-    python scripts/cli_reference.py          # rewrite docs/cli.md
-    python scripts/cli_reference.py --check  # exit 1 if docs/cli.md differs from the help texts
+    python scripts/cli_reference.py          # rewrite docs/cli.md and the table in README.md
+    python scripts/cli_reference.py --check  # exit 1 if either differs from the commands
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from generator.cli import main
 
-TARGET = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "docs" / "cli.md"
+README = ROOT / "README.md"
+TABLE = re.compile(r"(<!-- commands:start -->\n).*?(<!-- commands:end -->)", re.S)
+# Options most commands share get a column of their own; the synopsis shows the rest.
+SHARED = ("--contract", "--out", "--pdf", "--strict")
 
 
 def render() -> str:
@@ -26,15 +33,51 @@ def render() -> str:
     return "\n".join(parts)
 
 
+def _synopsis(name: str, command: click.Command) -> str:
+    words = [f"gen {name}"]
+    for param in command.params:
+        if isinstance(param, click.Argument):
+            shown = str(param.metavar or param.name)
+            words.append(shown if param.required else f"[{shown}]")
+            continue
+        option = max(param.opts, key=len)
+        if option in SHARED or option == "--help" or not isinstance(param, click.Option):
+            continue
+        shown = option if param.is_flag else f"{option} {param.metavar or param.name.upper()}"
+        words.append(shown if param.required else f"[{shown}]")
+    return " ".join(words)
+
+
+def table() -> str:
+    """The README's command table: every command, its synopsis, what it does and the shared options it takes."""
+    lines = ["| 命令 | 作用 | " + " | ".join(f"`{o}`" for o in SHARED) + " |", "|---|---|" + "---|" * len(SHARED)]
+    for name in sorted(main.commands):
+        command = main.commands[name]
+        takes = {opt for param in command.params for opt in param.opts}
+        marks = " | ".join("✓" if option in takes else "" for option in SHARED)
+        summary = (command.help or "").split("\n")[0].rstrip("。")
+        lines.append(f"| `{_synopsis(name, command)}` | {summary} | {marks} |")
+    lines.append("| `gen --version` | 显示版本 | " + " | ".join("" for _ in SHARED) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main_entry() -> int:
-    """Rewrite or check the reference."""
-    text = render()
+    """Rewrite or check the reference and the README table."""
+    reference = render()
+    readme = README.read_text("utf-8")
+    if not TABLE.search(readme):
+        print("README.md 中没有 <!-- commands:start --> … <!-- commands:end --> 标记", file=sys.stderr)
+        return 1
+    updated = TABLE.sub(lambda m: m.group(1) + table() + m.group(2), readme)
     if "--check" in sys.argv:
-        if not TARGET.is_file() or TARGET.read_text("utf-8") != text:
-            print("docs/cli.md 与命令帮助不一致：请运行 python scripts/cli_reference.py", file=sys.stderr)
+        stale = [name for name, path, text in (("docs/cli.md", REFERENCE, reference), ("README.md", README, updated))
+                 if not path.is_file() or path.read_text("utf-8") != text]
+        if stale:
+            print(f"{'、'.join(stale)} 与命令不一致：请运行 python scripts/cli_reference.py", file=sys.stderr)
             return 1
         return 0
-    TARGET.write_text(text, "utf-8")
+    REFERENCE.write_text(reference, "utf-8")
+    README.write_text(updated, "utf-8")
     return 0
 
 

@@ -151,9 +151,9 @@ def test_command_help_in_chinese() -> None:
     assert "[2000<=x<=2100；必填]" in text
     assert "显示本帮助并退出。" in text
     rows = [line for line in text.splitlines() if line.startswith("  -")]
-    assert any(row.startswith("  --year 整数 ") for row in rows)
+    assert any(row.startswith("  --year 年度 ") for row in rows)
     assert any(row.startswith("  --contract 文件 ") for row in rows)
-    assert any(row.startswith("  --out 文件夹 ") for row in rows)
+    assert any(row.startswith("  --out 目录 ") for row in rows)
     # The help column lines up on screen, where a Chinese character takes two cells.
     starts = set()
     for row in rows:

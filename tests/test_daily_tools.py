@@ -132,3 +132,25 @@ def test_cli_reference_is_current() -> None:
 
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "cli_reference.py"), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_init_writes_a_working_starter_and_never_overwrites(tmp_path: Path) -> None:
+    folder = tmp_path / "新目录" / "合同"
+    result = run_cli("init", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"cd {folder} && gen validate && gen contract --year 2024" in result.stderr
+    written = {Path(line).relative_to(folder).as_posix() for line in result.stdout.split()}
+    assert {"contract.yaml", "data/columns.yaml", ".pre-commit-config.yaml", ".gitlab-ci.yml"} <= written
+    assert run_cli("validate", "--contract", str(folder / "contract.yaml")).exit_code == 0
+    # The columns template is all comments: copied into data/ it maps nothing until staff uncomment a line.
+    assert run_cli("sample-data", "--month", "2024-05", "--scale", "0.05", "--out", str(folder / "data"),
+                   "--contract", str(folder / "contract.yaml")).exit_code == 0
+    report = run_cli("report", "--month", "2024-05", "--data", str(folder / "data"), "--out", str(tmp_path / "out"),
+                     "--contract", str(folder / "contract.yaml"))
+    assert report.exit_code == 0, report.stderr
+    # A second init into the same folder refuses, names what is there, and leaves no debris.
+    (folder / "README.md").write_text("本单位的说明", "utf-8")
+    again = run_cli("init", str(folder))
+    assert again.exit_code == 2 and "README.md" in again.stderr and "不覆盖已有文件" in again.stderr
+    assert (folder / "README.md").read_text("utf-8") == "本单位的说明"
+    assert not list(folder.glob(".hcg-init-*"))
