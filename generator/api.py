@@ -10,17 +10,17 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
 from generator.jobs import KINDS, Job, Output, run, split_problems
-from generator.output.batch import replace_file, write_batch
-from generator.output.pdf import soffice, to_pdf
-from generator.output.provenance import GENERATOR, digest, read_properties
 from generator.resources import TEMPLATES
-from generator.rules.model import Contract, ContractYear
-from generator.rules.resolve import renewal_problems
-from generator.source.loader import load_bytes
+from generator.source.loader import load_bytes, read_bounded
 from generator.validation import check_document, load_contract
+
+if TYPE_CHECKING:
+    from generator.rules.model import Contract, ContractYear
 
 __all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_sample", "init",
            "load_contract", "new_year", "plan_all", "validate", "verify"]
@@ -35,9 +35,25 @@ class Report:
 
 
 def validate(path: Path, strict: bool = False) -> Report:
-    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
+    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong.
+
+    The outcome for a contract this version of the tool has already passed (same bytes, same --strict)
+    comes from the cache; a contract with errors is never cached.
+    """
+    name = caching.key("validate", path.name, caching.digest_bytes(read_bounded(path, path.name)), str(strict))
+    kept = caching.load_object("validations", name)
+    if kept is None:
+        kept = _validate(path, strict)
+        caching.store_object("validations", name, kept)
+    warnings, years = kept
+    summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
+    return Report(warnings, summary)
+
+
+def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     from generator.documents.contract import build_contract, build_requirements
     from generator.errors import merge_years
+    from generator.rules.resolve import renewal_problems
 
     contract = load_contract(path)
     found: list[Problem] = list(contract.warnings)
@@ -48,24 +64,28 @@ def validate(path: Path, strict: bool = False) -> Report:
     errors, warnings = split_problems(found, strict)
     if errors:
         raise InputError(merge_years(errors, contract.years))
-    years = "、".join(str(y) for y in contract.years)
-    summary = f"{path} 有效：{len(contract.years)} 个合同年度（{years}），{len(warnings)} 条警告"
-    return Report(merge_years(warnings, contract.years), summary)
+    return merge_years(warnings, contract.years), list(contract.years)
 
 
 def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
     if pdf:
+        from generator.output.pdf import soffice
+
         soffice()  # fail before any work when LibreOffice is missing
     contract = load_contract(home / job.contract)
     output = run(job, contract, home)
     files = dict(output.files)
     if pdf:
+        from generator.output.pdf import to_pdf
+
         files.update(to_pdf(output.files))
     return contract, output, files
 
 
 def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Run one job (its contract and files relative to ``home``) and write its files as one batch."""
+    from generator.output.batch import write_batch
+
     _, output, files = _produce(job, home, pdf)
     return write_batch(out_dir, files), output.warnings
 
@@ -77,6 +97,8 @@ def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool
     The updated contract.yaml is built and validated before anything is written, so a record that
     would not validate leaves both the output folder and the contract untouched.
     """
+    from generator.output.batch import replace_file, write_batch
+
     path = home / job.contract
     _, output, files = _produce(job, home, pdf)
     updated = None
@@ -125,6 +147,7 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
     The new year copies the previous year's signatories and is a renewal with an empty contract
     number; a commented example shows how a change (here a fee change) is written once, in its year.
     """
+    from generator.output.batch import replace_file
     from generator.source.edit import append_year
 
     contract = load_contract(path)
@@ -146,6 +169,8 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
         "  5. 本年度变化的合同内容（预算、费用明细、付款、人员、考核指标……）：写在该年度下，只写变化的部分",
         f"然后运行 gen validate，再运行 gen contract --year {year} 和 gen diff --from {last} --to {year} 核对。",
     ]
+    from generator.rules.resolve import renewal_problems
+
     return todo, sorted(renewal_problems(checked, year))
 
 
@@ -235,6 +260,9 @@ def generate_all(
     plan: Plan, out_dir: Path, pdf: bool = False, progress: Callable[[Job], None] | None = None
 ) -> tuple[list[Path], list[Problem]]:
     """Run every planned job in memory, then write everything as one all-or-nothing batch."""
+    from generator.output.batch import write_batch
+    from generator.output.pdf import soffice, to_pdf
+
     if pdf:
         soffice()
     files: dict[str, bytes] = {}
@@ -260,6 +288,8 @@ class Verdict:
 
 def verify(document: Path, contract_path: Path) -> Verdict:
     """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
+    from generator.output.provenance import GENERATOR, digest, read_properties
+
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")

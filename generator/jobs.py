@@ -9,28 +9,28 @@ the files as one all-or-nothing batch.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.documents.contract import build_contract, build_requirements
-from generator.documents.docx.packaging import package
-from generator.documents.docx.writer import render_docx
-from generator.documents.layout import load_layout
-from generator.documents.model import DocumentModel
 from generator.errors import InputError, Problem, UsageError
-from generator.output.provenance import custom_xml, properties, source_hashes
 from generator.resources import TEMPLATES
-from generator.rules.model import Contract, ContractYear
-from generator.rules.resolve import renewal_problems
 
-# The modules of the other document kinds are imported inside their runners: `gen contract` is run
-# often and interactively, and should not pay for the report's and assessment's imports.
+if TYPE_CHECKING:
+    from generator.documents.model import DocumentModel
+    from generator.rules.model import Contract, ContractYear
 
-Builder = Callable[[ContractYear], tuple[DocumentModel, list[Problem]]]
+# The modules that build and write documents are imported inside the runners: the CLI imports this
+# module for Job, and `gen validate` or a cached run should not pay for the writer's imports.
+
+# The builders of the documents made from a contract year alone: kept by name so that a model served
+# from the cache never imports its builder (and jinja2 with it).
+BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
+            "requirements": ("generator.documents.contract", "build_requirements")}
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
 
 
@@ -102,6 +102,8 @@ def split_problems(found: Iterable[Problem], strict: bool) -> tuple[list[Problem
 
 def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ContractYear, list[Problem]]:
     """The year in force and the renewal article's checks (errors raise; warnings are returned)."""
+    from generator.rules.resolve import renewal_problems
+
     current = contract.year(year)
     errors, warnings = split_problems([*renewal_problems(contract, year), *contract.warnings_for(year)], strict)
     if errors:
@@ -109,12 +111,23 @@ def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ContractYe
     return current, warnings
 
 
-def document_model(year: ContractYear, builder: Builder) -> DocumentModel:
-    """Run one document builder; template problems become an InputError."""
-    model, problems = builder(year)
-    if problems:
-        raise InputError(problems)
-    return model
+def document_model(year: ContractYear, builder: str) -> DocumentModel:
+    """The model of a document made from one contract year; template problems become an InputError.
+
+    A model is a pure function of the year's data and the tool: one built before by this version of
+    the tool for the same year fingerprint comes from the cache. A model with problems is never kept.
+    """
+    from generator import caching
+
+    name = caching.key("model", builder, year.fingerprint)
+    model = caching.load_object("models", name)
+    if model is None:
+        module, function = BUILDERS[builder]
+        model, problems = getattr(importlib.import_module(module), function)(year)
+        if problems:
+            raise InputError(problems)
+        caching.store_object("models", name, model)
+    return model  # type: ignore[no-any-return]
 
 
 def month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:
@@ -137,6 +150,9 @@ def _label(path: Path, home: Path) -> str:
 
 def run(job: Job, contract: Contract, home: Path) -> Output:
     """Run ``job`` against a validated contract (file arguments relative to ``home``); attach provenance."""
+    from generator.documents.docx.packaging import package
+    from generator.output.provenance import custom_xml, properties, source_hashes
+
     output = _RUNNERS[job.kind](job, contract, home)
     hashes = {_label(Path(p), home): d for p, d in source_hashes([TEMPLATES / "layout.yaml", *output.sources]).items()}
     for year in sorted(set(output.years)):
@@ -149,19 +165,41 @@ def run(job: Job, contract: Contract, home: Path) -> Output:
 
 def _docx(model: DocumentModel) -> dict[str, bytes]:
     """The document's parts; `run` zips them with the provenance properties."""
+    from generator.documents.docx.writer import render_docx
+    from generator.documents.layout import load_layout
+
     return render_docx(model, load_layout())
+
+
+def year_document(year: ContractYear, builder: str) -> dict[str, bytes]:
+    """The parts of a document made from one contract year alone (the contract, the requirements).
+
+    Like its model, they are a pure function of the year's data, the layout profile and the tool, and
+    come from the cache when those are unchanged: a repeated `gen contract` imports neither jinja2 nor
+    the writer. Provenance is added by `run` every time, as the job's own arguments may differ.
+    """
+    from generator import caching
+    from generator.source.loader import read_bounded
+
+    layout = caching.digest_bytes(read_bounded(TEMPLATES / "layout.yaml", "layout.yaml"))
+    name = caching.key("parts", builder, year.fingerprint, layout)
+    parts = caching.load_object("parts", name)
+    if not isinstance(parts, dict):
+        parts = _docx(document_model(year, builder))
+        caching.store_object("parts", name, parts)
+    return parts
 
 
 def _contract(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    files = {f"contract-{job.year}.docx": _docx(document_model(year, build_contract)),
-             f"requirements-{job.year}.docx": _docx(document_model(year, build_requirements))}
+    files = {f"contract-{job.year}.docx": year_document(year, "contract"),
+             f"requirements-{job.year}.docx": year_document(year, "requirements")}
     return Output(files, warnings, years=[year.year])
 
 
 def _requirements(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    return Output({f"requirements-{job.year}.docx": _docx(document_model(year, build_requirements))}, warnings,
+    return Output({f"requirements-{job.year}.docx": year_document(year, "requirements")}, warnings,
                   years=[year.year])
 
 
@@ -245,7 +283,7 @@ def _diff(job: Job, contract: Contract, _: Path) -> Output:
     from generator.documents.redline import build_redline
 
     before, after = contract.year(job.from_year), contract.year(job.to_year)  # type: ignore[arg-type]
-    model = build_redline(before, after, document_model(before, build_contract), document_model(after, build_contract))
+    model = build_redline(before, after, document_model(before, "contract"), document_model(after, "contract"))
     return Output({f"diff-{job.from_year}-{job.to_year}.docx": _docx(model)}, years=[before.year, after.year])
 
 

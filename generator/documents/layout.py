@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from generator import caching
 from generator.errors import InputError
 from generator.resources import TEMPLATES
-from generator.source.loader import load_file
-from generator.source.schema import schema_problems
+from generator.source.loader import load_bytes, read_bounded
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,20 @@ def _floats(raw: Mapping[str, object]) -> dict[str, object]:
 
 @cache
 def load_layout(path: Path = TEMPLATES / "layout.yaml") -> Layout:
-    """Load and validate a layout profile."""
-    document = load_file(path, path.name)
+    """Load and validate a layout profile (a profile this version of the tool has checked comes from the cache)."""
+    raw = read_bounded(path, path.name)
+    name = caching.key("layout", path.name, caching.digest_bytes(raw))
+    layout = caching.load_object("layouts", name)
+    if not isinstance(layout, Layout):
+        layout = _checked(raw, path.name)
+        caching.store_object("layouts", name, layout)
+    return layout
+
+
+def _checked(raw_bytes: bytes, name: str) -> Layout:
+    from generator.source.schema import schema_problems
+
+    document = load_bytes(raw_bytes, name)
     problems = schema_problems(document, "layout.schema.json")
     if problems:
         raise InputError(problems)

@@ -11,7 +11,9 @@ reported at once.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import marshal
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,6 +22,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import jinja2
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -218,6 +221,7 @@ def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
     for name in _REMOVED_GLOBALS:
         env.globals.pop(name, None)
     env.globals["range"] = _bounded_range
+    env.policy_name = f"optional-zero={write_optional_zero}"  # type: ignore[attr-defined]
     return env
 
 
@@ -268,11 +272,57 @@ _MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
 _TEMPLATES: dict[tuple[int, str], Any] = {}
 
 
+class _CompiledCache:
+    """Clause templates compiled to Python code once, ever: kept in the user's cache per environment.
+
+    Compiling the contract's clauses is most of what jinja2 costs a run; the code objects are
+    marshalled, keyed by the tool's fingerprint and jinja2's version (``caching.key``), and new ones are
+    written back once, when the process ends.
+    """
+
+    def __init__(self, name: str) -> None:
+        from generator import caching
+
+        self.name = name
+        self.known: dict[str, bytes] = caching.load_object("templates", name) or {}
+        self.new: dict[str, bytes] = {}
+
+    def code(self, env: ImmutableSandboxedEnvironment, text: str) -> Any:
+        kept = self.known.get(text)
+        if kept is not None:
+            try:
+                return marshal.loads(kept)
+            except (EOFError, ValueError, TypeError):
+                pass
+        code = env.compile(text)
+        self.new[text] = marshal.dumps(code)
+        if len(self.new) == 1:
+            atexit.register(self.flush)
+        return code
+
+    def flush(self) -> None:
+        from generator import caching
+
+        if len(self.known) + len(self.new) <= MAX_CACHED_TEMPLATES:
+            caching.store_object("templates", self.name, {**self.known, **self.new})
+
+
+_CODE_CACHES: dict[int, _CompiledCache] = {}
+MAX_CACHED_TEMPLATES = 5000
+
+
 def _compiled(env: ImmutableSandboxedEnvironment, text: str) -> Any:
     key = (id(env), text)
     template = _TEMPLATES.get(key)
     if template is None:
-        template = _TEMPLATES[key] = env.from_string(text)
+        codes = _CODE_CACHES.get(id(env))
+        if codes is None:
+            from generator import caching
+
+            policy = getattr(env, "policy_name", "default")
+            codes = _CODE_CACHES[id(env)] = _CompiledCache(caching.key("templates", policy, jinja2.__version__))
+        template = env.template_class.from_code(env, codes.code(env, text), env.make_globals(None), None)
+        _TEMPLATES[key] = template
     return template
 
 

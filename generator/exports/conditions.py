@@ -43,6 +43,14 @@ class Condition:
         """The condition in words."""
         raise NotImplementedError
 
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        """The condition as a polars expression over typed columns (``col(name)``), true where ``test`` is.
+
+        A kind without one sends a month to the careful reader; ``pl`` is passed in so that this module
+        never imports polars itself.
+        """
+        raise NotImplementedError
+
 
 KINDS: list[Condition] = []
 
@@ -72,6 +80,9 @@ class FlagIs(Condition):
     def test(self, field: str, value: Any, columns: Columns) -> list[bool]:
         return [v is value for v in columns[field]]
 
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        return (col(field) == value).fill_null(False)
+
     def describe(self, field: FieldSpec, value: Any, fields: Mapping[str, FieldSpec]) -> str:
         return f"{field.name}为“{'是' if value else '否'}”"
 
@@ -99,6 +110,9 @@ class OneOf(Condition):
         wanted = frozenset(value)
         return [v in wanted for v in columns[field]]
 
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        return col(field).is_in([str(v) for v in value]).fill_null(False)
+
     def describe(self, field: FieldSpec, value: Any, fields: Mapping[str, FieldSpec]) -> str:
         return f"{field.name}为{'、'.join(value)}"
 
@@ -117,6 +131,10 @@ class Presence(Condition):
     def test(self, field: str, value: Any, columns: Columns) -> list[bool]:
         present = value == "present"
         return [(v is not None and v != "") is present for v in columns[field]]
+
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        filled = col(field).cast(pl.String).fill_null("") != ""
+        return filled if value == "present" else ~filled
 
     def describe(self, field: FieldSpec, value: Any, fields: Mapping[str, FieldSpec]) -> str:
         return f"{field.name}{'不为空' if value == 'present' else '为空'}"
@@ -145,6 +163,11 @@ class Within(Condition):
         return [a is not None and b is not None and b <= a <= b + window
                 for a, b in zip(columns[field], columns[value["after"]], strict=True)]
 
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        window = timedelta(hours=float(value["within_hours"]))
+        a, b = col(field), col(value["after"])
+        return (a.is_not_null() & b.is_not_null() & (b <= a) & (a <= b + window)).fill_null(False)
+
     def describe(self, field: FieldSpec, value: Any, fields: Mapping[str, FieldSpec]) -> str:
         hours = Decimal(str(value["within_hours"])).normalize()
         return f"{field.name}在{fields[value['after']].name}之后{hours:f}小时内"
@@ -164,6 +187,15 @@ class Between(Condition):
     def test(self, field: str, value: Any, columns: Columns) -> list[bool]:
         low, high = value.get("min"), value.get("max")
         return [v is not None and (low is None or v >= low) and (high is None or v <= high) for v in columns[field]]
+
+    def expression(self, field: str, value: Any, col: Any, pl: Any) -> Any:
+        test = col(field).is_not_null()
+        for bound, compare in (("min", "__ge__"), ("max", "__le__")):
+            if value.get(bound) is not None:
+                limit = Decimal(str(value[bound]))
+                number = int(limit) if limit == limit.to_integral_value() else float(limit)
+                test = test & getattr(col(field), compare)(number)
+        return test.fill_null(False)
 
     def describe(self, field: FieldSpec, value: Any, fields: Mapping[str, FieldSpec]) -> str:
         parts = []

@@ -298,7 +298,7 @@ def _checked_size(path: Path, display: str, limit: int) -> int:
     return info.st_size
 
 
-def _csv_rows(path: Path, display: str) -> Iterator[list[str]]:
+def _csv_chunks(path: Path, display: str) -> Iterator[list[list[str]]]:
     _checked_size(path, display, MAX_CSV_BYTES)
     try:
         stream = path.open("rb")
@@ -311,7 +311,9 @@ def _csv_rows(path: Path, display: str) -> Iterator[list[str]]:
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         reader = csv.reader(text, strict=True)
         try:
-            yield from reader
+            # Whole chunks straight from the C reader: no Python frame per row.
+            while chunk := list(itertools.islice(reader, CHUNK_ROWS)):
+                yield chunk
         except csv.Error as exc:
             if "field larger" in str(exc):
                 reason = "某个单元格过长（可能是引号没有闭合）"
@@ -335,7 +337,7 @@ def _encoding(head: bytes) -> str:
         return "gb18030"
 
 
-def _xlsx_rows(path: Path, display: str) -> Iterator[list[Any]]:
+def _xlsx_chunks(path: Path, display: str) -> Iterator[list[list[Any]]]:
     size = _checked_size(path, display, MAX_XLSX_BYTES)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -357,8 +359,9 @@ def _xlsx_rows(path: Path, display: str) -> Iterator[list[Any]]:
         sheet = book.worksheets[0]
         # A stale <dimension> would cut the rows short; read every row that is there instead.
         sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else v for v in row]
+        rows = (["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True))
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            yield chunk
     except InputError:
         raise
     except Exception:
@@ -367,16 +370,16 @@ def _xlsx_rows(path: Path, display: str) -> Iterator[list[Any]]:
         book.close()
 
 
-def _rows(path: Path, display: str) -> Iterator[list[Any]]:
-    return _xlsx_rows(path, display) if path.suffix == ".xlsx" else _csv_rows(path, display)
+def _chunks(path: Path, display: str) -> Iterator[list[list[Any]]]:
+    return _xlsx_chunks(path, display) if path.suffix == ".xlsx" else _csv_chunks(path, display)
 
 
-def _header(rows: Iterator[list[Any]], display: str, table: TableSpec, names: Mapping[str, str],
-            columns_file: str | None) -> tuple[int, dict[str, int], int]:
-    """The header's row number, each field's column index and the header's width; title rows are skipped."""
+def _header(rows: Sequence[list[Any]], display: str, table: TableSpec, names: Mapping[str, str],
+            columns_file: str | None) -> tuple[int, dict[str, int], int, list[str]]:
+    """The header's row number, each field's column index, the header's width and its cells; title rows are skipped."""
     wanted = set(names.values())
     best: tuple[int, list[str]] | None = None
-    for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
+    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
         cells = [str(c).strip().lstrip("\ufeff") for c in row]
         hits = len(wanted.intersection(cells))
         if best is None or hits > len(wanted.intersection(best[1])):
@@ -400,7 +403,7 @@ def _header(rows: Iterator[list[Any]], display: str, table: TableSpec, names: Ma
     width = len(cells)
     while width and not cells[width - 1]:
         width -= 1
-    return number, {fid: cells.index(header) for fid, header in names.items()}, width
+    return number, {fid: cells.index(header) for fid, header in names.items()}, width, cells
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -429,7 +432,7 @@ class _Reader:
         self.counts = plan.counts_of(table.name)
         self.groups: dict[str, Counter[tuple[Any, tuple[bool, ...]]]] = {
             f: Counter() for f, _ in plan.breakdowns.values() if f in table.fields}
-        self.daily: Counter[tuple[str, tuple[bool, ...]]] = Counter()
+        self.daily: Counter[tuple[int, tuple[bool, ...]]] = Counter()
         self.cross: Counter[tuple[Any, Any]] = Counter()
         category, unit = plan.breakdowns.get("category", ("", ""))[0], plan.breakdowns.get("unit", ("", ""))[0]
         self.cross_fields = (category, unit) if category in table.fields and unit in table.fields else None
@@ -446,24 +449,29 @@ class _Reader:
         self.wanted = (int(month[:4]), int(month[5:]))
 
     def chunk(self, rows: Sequence[list[Any]], first: int) -> None:
-        width = max(self.index.values()) + 1
-        kept = [(n, r if len(r) >= width else [*r, *[""] * (width - len(r))])
-                for n, r in enumerate(rows, start=first) if any(c not in ("", None) for c in r)]
+        width = max(max(self.index.values()) + 1, self.header_width)
+        kept: list[list[Any]] = []
+        numbers: list[int] = []
+        bad: dict[int, BadRow] = {}
+        for number, row in enumerate(rows, start=first):
+            # any() is false for a blank row, and also for a row of zeros from a spreadsheet: look closer then.
+            if not any(row) and all(c in ("", None) for c in row):
+                continue
+            if len(row) < width:
+                row = [*row, *[""] * (width - len(row))]
+            elif len(row) > self.header_width and any(row[self.header_width:]):
+                # Cells beyond the header mean an unquoted comma shifted the row: no column of it can be
+                # trusted, least of all its confidentiality flag.
+                bad[len(kept)] = BadRow(self.display, number, "整行", (
+                    f"这一行比表头多出 {len(row) - self.header_width} 个单元格（可能有未加引号的逗号），各列已错位：请在导出时给文字加引号"))
+            kept.append(row)
+            numbers.append(number)
         if not kept:
             return
-        numbers = [n for n, _ in kept]
+        transposed = list(zip(*kept, strict=False))  # one C-level pass: a tuple per column (rows are padded)
         columns: dict[str, list[Any]] = {}
-        bad: dict[int, BadRow] = {}
-        for offset, (number, row) in enumerate(kept):
-            # Cells beyond the header mean an unquoted comma shifted the row: no column of it can be trusted,
-            # least of all its confidentiality flag.
-            if len(row) > self.header_width and any(c not in ("", None) for c in row[self.header_width:]):
-                bad[offset] = BadRow(self.display, number, "整行", (
-                    f"这一行比表头多出 {len(row) - self.header_width} 个单元格（可能有未加引号的逗号），各列已错位：请在导出时给文字加引号"))
         for fid, spec in self.table.fields.items():
-            position = self.index[fid]
-            cells = [r[position] for _, r in kept]
-            cells = self._clean(fid, cells, numbers)
+            cells = self._clean(fid, transposed[self.index[fid]], numbers)
             values, refused = TYPES[spec.type].read(spec, cells)
             for offset, rule, shown in refused:
                 bad.setdefault(offset, BadRow(self.display, numbers[offset], spec.name, rule, shown))
@@ -485,14 +493,19 @@ class _Reader:
         if numbers:
             self._count(columns, numbers)
 
-    def _clean(self, fid: str, cells: list[Any], numbers: list[int]) -> list[Any]:
+    def _clean(self, fid: str, cells: Sequence[Any], numbers: list[int]) -> Sequence[Any]:
         spec = self.table.fields[fid]
-        if spec.type in ("person", "personal"):
+        # A column of text is searched once, joined; only a column with a hit is looked at cell by cell.
+        try:
+            joined: str | None = "\n".join(cells)
+        except TypeError:  # numbers or times from a spreadsheet
+            joined = None
+        if spec.type in ("person", "personal") and (joined is None or lost_digits(joined)):
             for offset, cell in enumerate(cells):
                 if lost_digits(cell):
                     self.result.cleaned.append(BadRow(self.display, numbers[offset], spec.name,
                                                       "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
-        if any(isinstance(c, str) and _XML_ILLEGAL.search(c) for c in cells):
+        if joined is None or _XML_ILLEGAL.search(joined):
             out = []
             for offset, cell in enumerate(cells):
                 if isinstance(cell, str) and _XML_ILLEGAL.search(cell):
@@ -508,8 +521,8 @@ class _Reader:
         vectors = [conditions.test_all(c.where, columns, rows) for c in self.counts]
         masks = list(zip(*vectors, strict=True)) if vectors else [()] * rows
         self.result.figures.rows += rows
-        days = [f"{t.year:04d}-{t.month:02d}-{t.day:02d}" for t in columns[self.table.month_field]]
-        self.daily.update(zip(days, masks, strict=True))
+        # Every kept row is in the month: the day of the month is enough here (named in finish()).
+        self.daily.update(zip([t.day for t in columns[self.table.month_field]], masks, strict=True))
         labels = {}
         for fid, counter in self.groups.items():
             labels[fid] = self._labels(fid, columns[fid], numbers)
@@ -585,8 +598,9 @@ class _Reader:
     def finish(self) -> TableRead:
         figures = self.result.figures
         ids = [c.id for c in self.counts]
+        year, month = self.wanted
         for (day, mask), n in self.daily.items():
-            entry = figures.daily.setdefault(day, {"rows": 0})
+            entry = figures.daily.setdefault(f"{year:04d}-{month:02d}-{day:02d}", {"rows": 0})
             entry["rows"] += n
             for cid, hit in zip(ids, mask, strict=True):
                 if hit:
@@ -614,21 +628,45 @@ class _Reader:
 
 def read_table(path: Path, display: str, plan: Plan, table: TableSpec, names: Mapping[str, str], month: str,
                columns_file: str | None) -> TableRead:
-    """Read one export file into its figures, chunk by chunk."""
-    rows = _rows(path, display)
-    header_row, index, width = _header(rows, display, table, names, columns_file)
+    """Read one export file into its figures: column-wise when it is a clean CSV, else chunk by chunk."""
+    if path.suffix == ".csv":
+        fast = _read_clean_csv(path, display, plan, table, names, month, columns_file)
+        if fast is not None:
+            return fast
+    chunks = _chunks(path, display)
+    head = next(chunks, [])
+    header_row, index, width, _ = _header(head, display, table, names, columns_file)
     reader = _Reader(plan, table, month, display, index, width)
     first, total = header_row + 1, 0
-    while True:
-        chunk = list(itertools.islice(rows, CHUNK_ROWS))
-        if not chunk:
-            break
+    for chunk in itertools.chain([head[header_row:]], chunks):
         total += len(chunk)
         if total > MAX_ROWS:
             raise InputError([Problem(display, first, 1, "", f"行数过多（超过 {MAX_ROWS} 行）：请按月分开导出")])
-        reader.chunk(chunk, first)
+        if chunk:
+            reader.chunk(chunk, first)
         first += len(chunk)
     return reader.finish()
+
+
+def _read_clean_csv(path: Path, display: str, plan: Plan, table: TableSpec, names: Mapping[str, str], month: str,
+                    columns_file: str | None) -> TableRead | None:
+    """The columnar reader's result, or None when the file needs the careful reader (see exports/columnar.py)."""
+    from generator.exports.columnar import read_fast
+
+    _checked_size(path, display, MAX_CSV_BYTES)
+    try:
+        with path.open("rb") as stream:
+            encoding = _encoding(stream.read(1 << 16))
+            stream.seek(0)
+            text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+            head = list(itertools.islice(csv.reader(text, strict=True), HEADER_SEARCH_ROWS))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return None
+    try:
+        header_row, index, _, cells = _header(head, display, table, names, columns_file)
+    except InputError:
+        return None  # the careful reader says what is wrong with the header
+    return read_fast(path, encoding, header_row, cells, index, plan, table, month, MAX_ROWS)
 
 
 def file_digest(paths: Iterable[Path]) -> str:

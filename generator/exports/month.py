@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import caching
 from generator.errors import InputError, Problem
-from generator.exports import cache
 from generator.exports.ingest import (
     MAX_BAD_SHARE,
     MAX_QUALITY_SHARE,
@@ -119,8 +119,8 @@ def _tables(data_dir: Path, month: str, plan: Plan) -> tuple[dict[str, TableRead
     folder = data_dir / month
     files = list(month_files(folder, plan, month).values())
     files += [p for p in (folder / "columns.yaml", data_dir / "columns.yaml") if p.is_file()]
-    name = cache.key(file_digest(files), plan.fingerprint, month, " ".join(p.name for p in files))
-    hit = cache.load(name)
+    name = caching.key(_content_digest(files), plan.fingerprint, month, " ".join(p.name for p in files))
+    hit = caching.load_json("months", name)
     if hit is not None:
         try:
             return {t: _table_from_json(v) for t, v in hit["tables"].items()}, hit["columns_file"]
@@ -128,8 +128,29 @@ def _tables(data_dir: Path, month: str, plan: Plan) -> tuple[dict[str, TableRead
             pass
     tables, columns_file = read_exports(data_dir, month, plan)
     if not any(t.bad_count or t.cleaned for t in tables.values()):
-        cache.store(name, {"tables": {t: asdict(v) for t, v in tables.items()}, "columns_file": columns_file})
+        caching.store_json("months", name, {"tables": {t: asdict(v) for t, v in tables.items()},
+                                            "columns_file": columns_file})
     return tables, columns_file
+
+
+def _content_digest(files: list[Path]) -> str:
+    """sha256 of the files' bytes, remembered by their size, time and inode so unchanged files are not re-read.
+
+    The month's exports are tens of megabytes: hashing them for every report of a year would cost more
+    than reading the one month that changed. A file changed in place changes its time; one replaced by
+    another changes its inode.
+    """
+    stats = []
+    for path in sorted(files):
+        info = path.stat()
+        stats.append(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    signature = caching.digest_bytes("\n".join(stats).encode("utf-8"))
+    known = caching.load_json("digests", signature)
+    if isinstance(known, str):
+        return known
+    digest = file_digest(files)
+    caching.store_json("digests", signature, digest)
+    return digest
 
 
 def _table_from_json(raw: Mapping[str, Any]) -> TableRead:

@@ -17,11 +17,8 @@ import contextlib
 import fcntl
 import os
 import re
-import secrets
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -33,6 +30,19 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f
 STAGING_PREFIX = ".hcg-batch-"
 JOURNAL = "JOURNAL"
 _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _remove_tree(folder: Path) -> None:
+    """shutil.rmtree(ignore_errors=True) without importing shutil (and bz2, lzma) on every run."""
+    for root, dirs, files in os.walk(folder, topdown=False):
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(root, name))
+        for name in dirs:
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.join(root, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def safe_name(name: str) -> str:
@@ -131,6 +141,8 @@ def _move_in(out_dir: Path, staging: Path, names: list[str]) -> None:
                 try:
                     os.link(final, old / name)
                 except OSError:
+                    import shutil
+
                     shutil.copy2(final, old / name)
             os.replace(new, final)
             done.append(name)
@@ -153,7 +165,7 @@ def recover(out_dir: Path) -> None:
         if (staging / JOURNAL).is_file():
             with contextlib.suppress(OSError):
                 _move_in(out_dir, staging, _names(staging))
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_tree(staging)
     _fsync_dir(out_dir)
 
 
@@ -174,7 +186,7 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
 
 
 def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    staging = out_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+    staging = out_dir / f"{STAGING_PREFIX}{os.urandom(6).hex()}"
     mode = _file_mode()
     try:
         (staging / "new").mkdir(parents=True)
@@ -192,10 +204,10 @@ def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
             os.replace(journal, staging / JOURNAL)  # the commit point
             _fsync_dir(staging)
             _move_in(out_dir, staging, list(files))
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_tree(staging)
     except BaseException:
         # Before the commit point nothing was touched; after it, _move_in has put every old file back.
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_tree(staging)
         raise
 
 
@@ -210,6 +222,8 @@ def replace_file(path: Path, data: bytes) -> Path:
         mode = target.stat().st_mode & 0o7777
         if not os.access(target.parent, os.W_OK) or not os.access(target, os.W_OK):
             raise PermissionError(13, "没有写权限")
+        import tempfile  # only replace_file needs it
+
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise GenError(f"无法写入 {path}：{exc.strerror or exc}") from None

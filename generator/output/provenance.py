@@ -8,8 +8,6 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from lxml import etree
-
 from generator import __version__
 from generator.errors import GenError
 
@@ -39,6 +37,8 @@ def properties(job: Mapping[str, object], sources: Mapping[str, str]) -> dict[st
 
 def read_properties(path: Path) -> dict[str, str]:
     """The custom properties of a .docx (empty when it has none)."""
+    from lxml import etree
+
     try:
         with zipfile.ZipFile(path) as archive:
             if "docProps/custom.xml" not in archive.namelist():
@@ -50,10 +50,13 @@ def read_properties(path: Path) -> dict[str, str]:
 
 
 def custom_xml(props: Mapping[str, str]) -> bytes:
-    """docProps/custom.xml for the given string properties."""
-    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-    for pid, (name, value) in enumerate(sorted(props.items()), start=2):
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property",
-                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    """docProps/custom.xml for the given string properties (written as text: lxml is not needed here)."""
+    from generator.documents.docx.charts_xml import escape
+
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name).replace(chr(34), "&quot;")}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(props.items()), start=2)
+    )
+    return (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>').encode()

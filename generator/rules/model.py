@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -178,7 +179,7 @@ class ContractYear:
         """All ``YYYY-MM`` months of this year's term."""
         return [self.service_month(n) for n in range(1, self.duration_months + 1)]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """sha256 of everything this year's documents are made from (not of the whole file).
 

@@ -16,13 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.errors import InputError, Problem
-from generator.source.yaml_errors import explain, explain_reader_error
 
-# libyaml's event parser is iterative (no recursion to exhaust) and ten times faster than PyYAML's.
-_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML is imported when a file is parsed, not with this module: a contract served from the cache
+# (whose pickled Document lives here) is never parsed at all. None: libyaml's parser when there is one.
+_PARSER: Any = None
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -141,13 +139,19 @@ class _Builder:
         return InputError([Problem(self.name, mark.line + 1, mark.column + 1, format_path(path), message)])
 
     def build(self, text: str) -> Document:
+        import yaml
+
+        from generator.source.yaml_errors import explain, explain_reader_error
+
+        # libyaml's event parser is iterative (no recursion to exhaust) and ten times faster than PyYAML's.
+        parser = _PARSER or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         self.lines = text.splitlines()
         # Each stack frame: [container, path, pending_key, key_event]
         stack: list[list[Any]] = []
         root: Any = None
         documents = 0
         try:
-            for event in yaml.parse(text, Loader=_PARSER):
+            for event in yaml.parse(text, Loader=parser):
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:

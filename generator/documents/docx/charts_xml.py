@@ -171,14 +171,14 @@ def drawing_xml(rel_id: str, number: int, width_mm: float, height_mm: float, nam
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Text content escaped for XML (xml.sax.saxutils would pull in urllib and http: ~10 ms of imports)."""
     return text.translate(_CONTROL).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: str) -> str:
     """A double-quoted, escaped attribute value."""
-    return '"' + _escape(value).replace('"', "&quot;") + '"'
+    return '"' + escape(value).replace('"', "&quot;") + '"'
 
 
 def _number(value: Decimal | int) -> str:
@@ -227,7 +227,7 @@ def _title(text: str, font: str, size: int, bold: bool, rotation: int = 0) -> st
     """c:title with rich text, the font set on both the paragraph default and the run."""
     return (f'<c:title><c:tx><c:rich><a:bodyPr rot="{rotation}" vert="horz"/><a:lstStyle/><a:p>'
             f"<a:pPr>{_run_props('a:defRPr', font, size, bold)}</a:pPr>"
-            f"<a:r>{_run_props('a:rPr', font, size, bold)}<a:t>{_escape(text)}</a:t></a:r>"
+            f"<a:r>{_run_props('a:rPr', font, size, bold)}<a:t>{escape(text)}</a:t></a:r>"
             '</a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
 
 
@@ -236,14 +236,14 @@ def _line(color: str, width: int = 9525) -> str:
 
 
 def _str_cache(values: tuple[str, ...]) -> str:
-    points = "".join(f'<c:pt idx="{i}"><c:v>{_escape(v)}</c:v></c:pt>' for i, v in enumerate(values))
+    points = "".join(f'<c:pt idx="{i}"><c:v>{escape(v)}</c:v></c:pt>' for i, v in enumerate(values))
     return f'<c:strCache><c:ptCount val="{len(values)}"/>{points}</c:strCache>'
 
 
 def _num_cache(values: tuple[Decimal | int | None, ...], number_format: str) -> str:
     # A None is simply left out of the cache: with dispBlanksAs=gap it becomes a gap, not a zero.
     points = "".join(f'<c:pt idx="{i}"><c:v>{_number(v)}</c:v></c:pt>' for i, v in enumerate(values) if v is not None)
-    return (f"<c:numCache><c:formatCode>{_escape(number_format)}</c:formatCode>"
+    return (f"<c:numCache><c:formatCode>{escape(number_format)}</c:formatCode>"
             f'<c:ptCount val="{len(values)}"/>{points}</c:numCache>')
 
 
@@ -455,7 +455,7 @@ def _xlsx(spec: ChartSpec) -> bytes:
              f'<cols><col min="1" max="1" width="18" customWidth="1"/><col min="2" max="{len(spec.series) + 1}" '
              f'width="12" customWidth="1"/></cols><sheetData>{"".join(rows)}</sheetData>'
              '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
-    items = "".join(f'<si><t xml:space="preserve">{_escape(text)}</t></si>' for text in strings)
+    items = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
     shared_xml = (f'{_DECL}<sst xmlns="{_NS_SML}" count="{len(strings)}" uniqueCount="{len(strings)}">'
                   f"{items}</sst>")
     num_fmts = "".join(f'<numFmt numFmtId="{164 + i}" formatCode={_attr(code)}/>' for i, code in enumerate(formats))

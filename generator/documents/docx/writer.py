@@ -24,11 +24,11 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from lxml import etree
 
 from generator.documents.docx import charts_xml
+from generator.documents.docx.charts_xml import escape as _xml_escape
 from generator.documents.layout import Layout, Style
 from generator.documents.model import Block, Cell, Chart, DocumentModel, PageBreak, Paragraph, Table
 
@@ -415,7 +415,7 @@ def _fonts_xml(east_asia: str, latin: str) -> str:
 
 
 def _attr(value: str) -> str:
-    return _xml_escape(value, {'"': "&quot;"})
+    return _xml_escape(value).replace('"', "&quot;")
 
 
 def _style_xml(name: str, spec: Style, layout: Layout) -> str:

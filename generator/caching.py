@@ -1,0 +1,134 @@
+"""The user's cache: what was once computed from unchanged inputs is not computed again.
+
+Entries live in $HCG_CACHE_DIR, else $XDG_CACHE_HOME/hotline-contract-gen (~/.cache/hotline-contract-gen),
+one file per entry in a folder per kind, written by rename (a reader sees a whole entry or none) and
+readable by the user alone. Every key includes the tool's fingerprint — its version and the bytes of its
+code, schemas and templates — so an entry is never trusted across versions or edits of the tool.
+Anything unreadable is ignored and computed again; a cache that cannot be written is simply not used.
+HCG_NO_CACHE=1 turns the cache off.
+
+Objects are kept with pickle: the folder is the user's own (mode 0700), as their shell history is, and
+an entry is only ever read back by the same version of this tool.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import json
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from generator import __version__
+from generator.resources import SCHEMAS, TEMPLATES
+
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+# The resolved contract keeps its mappings read-only; pickle needs to be told how to rebuild them.
+copyreg.pickle(MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))  # type: ignore[arg-type]
+
+
+def root() -> Path:
+    """The cache's folder: $HCG_CACHE_DIR, else the user's cache folder (XDG)."""
+    explicit = os.environ.get("HCG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hotline-contract-gen"
+
+
+def enabled() -> bool:
+    """Whether the cache is in use (HCG_NO_CACHE turns it off)."""
+    return not os.environ.get("HCG_NO_CACHE")
+
+
+@cache
+def tool_fingerprint() -> str:
+    """The tool's version and the bytes of its code, schemas and templates (about 2 ms to compute)."""
+    digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
+    files = [*sorted(_PACKAGE.rglob("*.py")), *sorted(SCHEMAS.glob("*.json")), *sorted(TEMPLATES.glob("*.yaml"))]
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key(*parts: str) -> str:
+    """One cache key from the tool's fingerprint and the parts the value depends on."""
+    return hashlib.sha256("\0".join((tool_fingerprint(), *parts)).encode("utf-8")).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """sha256 of some bytes (what a key part made of a file's content is)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(kind: str, name: str) -> bytes | None:
+    if not enabled():
+        return None
+    try:
+        return (root() / kind / name).read_bytes()
+    except OSError:
+        return None
+
+
+def _write(kind: str, name: str, data: bytes) -> None:
+    if not enabled():
+        return
+    import tempfile
+
+    target = root() / kind
+    try:
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temp, target / name)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def load_json(kind: str, name: str) -> Any | None:
+    """The JSON value kept under ``kind/name``, or None."""
+    data = _read(kind, f"{name}.json")
+    try:
+        return json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+
+
+def store_json(kind: str, name: str, value: Any) -> None:
+    """Keep a JSON value under ``kind/name``."""
+    _write(kind, f"{name}.json", json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def load_object(kind: str, name: str) -> Any | None:
+    """The object kept under ``kind/name``, or None (also when it cannot be unpickled any more)."""
+    data = _read(kind, f"{name}.pickle")
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # any broken or foreign entry is simply computed again
+        return None
+
+
+def store_object(kind: str, name: str, value: Any) -> None:
+    """Keep an object under ``kind/name``."""
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    _write(kind, f"{name}.pickle", data)
