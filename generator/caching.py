@@ -72,6 +72,27 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, remembered by its size, time and inode so an unchanged file is read once.
+
+    A month's exports are tens of megabytes and every report records the digests of the months it used:
+    hashing them all again for every report would cost more than reading the month that changed. A file
+    changed in place changes its time; a file replaced by another changes its inode.
+    """
+    info = path.stat()
+    signature = digest_bytes(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}".encode())
+    known = load_json("digests", signature)
+    if isinstance(known, str) and len(known) == 64:
+        return known
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    value = digest.hexdigest()
+    store_json("digests", signature, value)
+    return value
+
+
 def _read(kind: str, name: str) -> bytes | None:
     if not enabled():
         return None

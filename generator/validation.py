@@ -8,13 +8,17 @@ written, naming the years it breaks when it does not break them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import caching
 from generator.errors import InputError, Problem, merge_years
+from generator.resources import SCHEMAS
 from generator.source.loader import load_bytes, read_bounded
 
 if TYPE_CHECKING:
@@ -47,14 +51,14 @@ def check_document(document: Document) -> Contract:
     from generator.rules.examples import example_problems
     from generator.rules.resolve import resolve_years
     from generator.source.layers import merged_years
-    from generator.source.schema import schema_problems
 
-    problems = schema_problems(document, SCHEMA)
+    known = _known_valid()
+    problems = _schema_check(document, known)
     if problems:
         raise InputError(problems)
     sources, problems = merged_years(document)
     for source in sources.values():
-        problems += schema_problems(source, SCHEMA)
+        problems += _schema_check(source, known)
     _raise(problems, sources)
     contract, problems = resolve_years(document, sources)
     for year in contract.years.values():
@@ -64,7 +68,67 @@ def check_document(document: Document) -> Contract:
     problems += check_sequence(contract)
     _raise(problems, sources)
     warnings = merge_years([p for p in problems if p.severity == "warning"], sources)
+    _remember_valid(known)
     return replace(contract, warnings=tuple(warnings))
+
+
+# -- sections known to be valid -------------------------------------------------------------------------
+# A top-level section (fees, articles, a year's merged payment…) with the very bytes of one this version
+# of the tool has validated before is not validated again: an edit of the project's name re-validates
+# the project section alone, and an edit of a comment nothing, without importing jsonschema at all.
+
+_VALID_SECTIONS = "valid-sections"
+MAX_KNOWN_SECTIONS = 4000
+
+
+def _known_valid() -> set[str]:
+    kept = caching.load_json(_VALID_SECTIONS, caching.key(SCHEMA))
+    return set(kept) if isinstance(kept, list) else set()
+
+
+def _remember_valid(known: set[str]) -> None:
+    if len(known) <= MAX_KNOWN_SECTIONS:
+        caching.store_json(_VALID_SECTIONS, caching.key(SCHEMA), sorted(known))
+
+
+def _exact(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"Decimal({value})"  # 1.0 and 1.00 are told apart: the digest is of what was written
+    raise TypeError(type(value))
+
+
+def _digest(key: Any, value: Any) -> str | None:
+    try:
+        text = json.dumps([key, value], default=_exact, ensure_ascii=False, sort_keys=True)
+    except TypeError:
+        return None
+    return caching.digest_bytes(text.encode("utf-8"))
+
+
+@cache
+def _top_level() -> tuple[frozenset[str], frozenset[str]]:
+    schema = json.loads((SCHEMAS / SCHEMA).read_text("utf-8"))
+    return frozenset(schema.get("required", ())), frozenset(schema.get("properties", {}))
+
+
+def _schema_check(document: Any, known: set[str]) -> list[Problem]:
+    """Schema problems of the sections not known to be valid; the whole document when its top level is off.
+
+    Once a document's sections pass, their digests join ``known`` (kept only if the whole contract passes).
+    """
+    data: Mapping[str, Any] = document.data
+    required, allowed = _top_level()
+    digests = {key: _digest(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
+    whole = not isinstance(data, Mapping) or not required <= set(data) or not set(data) <= allowed
+    todo = [key for key, digest in digests.items() if digest is None or digest not in known]
+    if not whole and not todo:
+        return []
+    from generator.source.schema import schema_problems
+
+    problems = schema_problems(document, SCHEMA, only=None if whole else todo)
+    if not problems:
+        known.update(d for d in digests.values() if d is not None)
+    return problems
 
 
 def _raise(problems: list[Problem], years: Iterable[int]) -> None:

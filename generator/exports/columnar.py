@@ -23,7 +23,7 @@ from generator.exports import conditions
 from generator.exports.deidentify import contains_personal_data, deidentify
 from generator.exports.fields import _NO, _YES, MAX_SECONDS, FieldSpec
 
-BATCH_ROWS = 200_000  # rows converted at a time: memory stays flat in the size of the month
+BATCH_ROWS = 50_000  # rows converted at a time: memory stays flat in the size of the month
 
 # Characters Word refuses (the careful reader deletes them and says so): the fast path only looks for them.
 _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"

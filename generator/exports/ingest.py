@@ -21,7 +21,7 @@ import re
 import stat
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -667,17 +667,6 @@ def _read_clean_csv(path: Path, display: str, plan: Plan, table: TableSpec, name
     except InputError:
         return None  # the careful reader says what is wrong with the header
     return read_fast(path, encoding, header_row, cells, index, plan, table, month, MAX_ROWS)
-
-
-def file_digest(paths: Iterable[Path]) -> str:
-    """sha256 over the files' names and bytes (what a cached month is keyed by)."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.name.encode("utf-8") + b"\0")
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def month_files(folder: Path, plan: Plan, month: str) -> dict[str, Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -17,8 +16,10 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
 
 def digest(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a file's bytes (remembered for an unchanged file: see caching.file_digest)."""
+    from generator import caching
+
+    return caching.file_digest(path)
 
 
 def source_hashes(paths: Iterable[Path]) -> dict[str, str]:

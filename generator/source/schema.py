@@ -57,12 +57,29 @@ def validator(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
 
 
-def schema_problems(document: Document, schema_name: str) -> list[Problem]:
-    """Every schema violation in ``document``, one problem each, located at the offending node."""
-    found = []
-    for error in validator(schema_name).iter_errors(document.data):
-        found.append(_to_problem(document, _most_specific(error)))
-    return sorted(set(found))
+def schema_problems(document: Document, schema_name: str, only: Iterable[str] | None = None) -> list[Problem]:
+    """Every schema violation in ``document``, one problem each, located at the offending node.
+
+    With ``only``, just those top-level sections are validated, each against its own part of the schema
+    (the rest being known valid), as long as the document still has exactly the top-level keys the
+    schema allows and requires; otherwise the whole document is.
+    """
+    whole = validator(schema_name)
+    schema = whole.schema
+    data = document.data
+    if only is None or not isinstance(data, dict) or not _top_level_ok(schema, data):
+        errors = [(error, ()) for error in whole.iter_errors(data)]
+    else:
+        errors = []
+        for key in only:
+            section = whole.evolve(schema={"$ref": f"{schema['$id']}#/properties/{key}"})
+            errors += [(error, (key,)) for error in section.iter_errors(data[key])]
+    return sorted({_to_problem(document, _most_specific(error), prefix) for error, prefix in errors})
+
+
+def _top_level_ok(schema: dict[str, Any], data: dict[str, Any]) -> bool:
+    properties = schema.get("properties", {})
+    return set(schema.get("required", ())) <= set(data) and set(data) <= set(properties)
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
@@ -71,8 +88,8 @@ def _most_specific(error: ValidationError) -> ValidationError:
     return error
 
 
-def _to_problem(document: Document, error: ValidationError) -> Problem:
-    path = tuple(error.absolute_path)
+def _to_problem(document: Document, error: ValidationError, prefix: PathKey = ()) -> Problem:
+    path = (*prefix, *error.absolute_path)
     message = _message(error)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = error.schema.get("properties", {})
