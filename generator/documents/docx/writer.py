@@ -338,30 +338,21 @@ class _Body:
             _el("gridCol", grid, w=str(_twips(width)))
         rows = len(table.rows)
         small = rows <= SMALL_TABLE_ROWS
-        pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
-        for r, row in enumerate(table.rows):
-            tr = _el("tr", tbl)
-            tr_pr = _el("trPr", tr)
-            _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
-            if r < table.header_rows:
-                _el("tblHeader", tr_pr)
+        trs: dict[int, Any] = {}
+        for r, column, spec in _walk(table):
+            if r not in trs:
+                tr = trs[r] = _el("tr", tbl)
+                tr_pr = _el("trPr", tr)
+                _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
+                if r < table.header_rows:
+                    _el("tblHeader", tr_pr)
             # A small table is kept whole; a long one keeps its header with the body and its last two rows together.
             keep = (small and r < rows - 1) or r < table.header_rows or r == rows - 2 or (keep_with_following and r == rows - 1)
-            column, specs = 0, iter(row)
-            while column < len(widths):
-                if pending.get(column, 0) > 0:
-                    pending[column] -= 1
-                    self.cell(tr, widths[column], 1, "continue", ("",), "table", keep)
-                    column += 1
-                    continue
-                spec = next(specs, None)
-                if spec is None:
-                    break
-                if spec.merge_down:
-                    pending[column] = spec.merge_down
+            if spec is None:  # covered by a vertical merge from above
+                self.cell(trs[r], widths[column], 1, "continue", ("",), "table", keep)
+            else:
                 width = sum(widths[column : column + spec.span])
-                self.cell(tr, width, spec.span, "restart" if spec.merge_down else None, spec.lines, spec.style, keep)
-                column += spec.span
+                self.cell(trs[r], width, spec.span, "restart" if spec.merge_down else None, spec.lines, spec.style, keep)
         return tbl
 
     def cell(self, tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str | Paragraph, ...],
@@ -386,15 +377,16 @@ class _Body:
             tc.append(self.paragraph(block, keep_next=keep, in_cell=True))
 
 
-def _placed(table: Table) -> Iterator[tuple[int, Cell]]:
-    """Every written cell with the grid column it starts in (cells covered by a merge from above are absent)."""
+def _walk(table: Table) -> Iterator[tuple[int, int, Cell | None]]:
+    """Every grid position a row writes: (row, grid column, its cell), None for one covered by a merge from above."""
     columns = len(table.widths_mm)
-    pending: dict[int, int] = {}
-    for row in table.rows:
+    pending: dict[int, int] = {}  # grid column -> rows still covered by a vertical merge from above
+    for r, row in enumerate(table.rows):
         column, specs = 0, iter(row)
         while column < columns:
             if pending.get(column, 0) > 0:
                 pending[column] -= 1
+                yield r, column, None
                 column += 1
                 continue
             spec = next(specs, None)
@@ -402,8 +394,13 @@ def _placed(table: Table) -> Iterator[tuple[int, Cell]]:
                 break
             if spec.merge_down:
                 pending[column] = spec.merge_down
-            yield column, spec
+            yield r, column, spec
             column += spec.span
+
+
+def _placed(table: Table) -> Iterator[tuple[int, Cell]]:
+    """Every written cell with the grid column it starts in (cells covered by a merge from above are absent)."""
+    return ((column, spec) for _, column, spec in _walk(table) if spec is not None)
 
 
 # -- the other parts ------------------------------------------------------------------------------------
