@@ -37,7 +37,7 @@ def round_fen(value: object) -> Decimal:
 
 
 def yuan(value: object) -> str:
-    """Figures without grouping, as the signed contract writes them: ``2000000.00``."""
+    """Figures without grouping, as contracts write them: ``1234567.00``."""
     return f"{round_fen(value):f}"
 
 
