@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
 from generator.rules.clauses import cite
-from generator.rules.model import ContractYear
+from generator.rules.model import ContractYear, Tier
 from generator.rules.money import capital, cny, pct, rate_words, two_places
 from generator.rules.numerals import cn_date, cn_months
-from generator.rules.payment import FRACTIONAL_RULES, Row, Schedule, TierOption
+from generator.rules.payment import FRACTIONAL_RULES, Row, Schedule
 
 PENDING = "待定"
 
@@ -58,7 +58,7 @@ def _schedule_table(year: ContractYear, schedule: Schedule) -> Table:
     return Table(tuple(rows), (14, 40, 24, 24, 12, 42)).small()
 
 
-def _tier_table(year: ContractYear, options: tuple[TierOption, ...], chosen: TierOption | None) -> Table:
+def _tier_table(year: ContractYear, options: tuple[Tier, ...], chosen: Tier | None) -> Table:
     header = tuple(Cell.of(t, style="table_header") for t in ("平均排名档位", "比例", "金额", "大写金额", "适用"))
     rows = [header]
     for option in options:

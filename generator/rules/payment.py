@@ -36,17 +36,6 @@ class Payment:
 
 
 @dataclass(frozen=True)
-class TierOption:
-    """A tier of a ranked milestone with its amount."""
-
-    rank_min: int
-    rank_max: int
-    percent: Decimal
-    amount: Decimal
-    residual: Decimal = Decimal("0.00")
-
-
-@dataclass(frozen=True)
 class LateFee:
     """The late fee on one amount: paid after its due date, or still unpaid at the as-of date."""
 
@@ -76,8 +65,8 @@ class Row:
     ranks: Mapping[str, int]
     missing_months: tuple[str, ...]
     average: Decimal | None
-    options: tuple[TierOption, ...]
-    chosen: TierOption | None
+    options: tuple[Tier, ...]
+    chosen: Tier | None
 
     @property
     def pending(self) -> bool:
@@ -85,7 +74,7 @@ class Row:
         return self.chosen is None
 
     @property
-    def best(self) -> TierOption:
+    def best(self) -> Tier:
         """The tier paid at the best ranks."""
         return self.options[0]
 
@@ -129,7 +118,7 @@ def choose_tier(tiers: Sequence[Tier], average: Decimal, rule: str) -> int:
 
 def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> Row:
     due = add_months(year.signed_on, milestone.months_after_signing)
-    options = tuple(TierOption(t.rank_min, t.rank_max, t.percent, t.amount, t.residual) for t in milestone.tiers)
+    options = milestone.tiers
     months: tuple[str, ...] = ()
     if milestone.ranking_months:
         first, last = milestone.ranking_months
@@ -137,7 +126,7 @@ def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> 
     used = {m: ranks[m] for m in months if m in ranks}
     missing = tuple(m for m in months if m not in ranks)
     average = None
-    chosen: TierOption | None = options[0] if not milestone.ranked else None
+    chosen: Tier | None = options[0] if not milestone.ranked else None
     if milestone.ranked and not missing:
         average = Decimal(sum(used.values())) / len(used)
         chosen = options[choose_tier(milestone.tiers, average, year.fractional_rank)]
