@@ -41,8 +41,6 @@ class Declined(Exception):
 def read_fast(path: Path, encoding: str, header_row: int, header: Sequence[str], index: Mapping[str, int],
               plan: Any, table: Any, month: str, max_rows: int) -> Any | None:
     """The table's ``TableRead`` computed column-wise, or None when the careful reader must read the file."""
-    if path.suffix != ".csv":
-        return None
     try:
         return _Fast(plan, table, month, f"{month}/{path.name}").read(path, encoding, header_row, header, index, max_rows)
     except Declined:
@@ -60,9 +58,7 @@ class _Fast:
         fields = table.fields
         self.counts = plan.counts_of(table.name)
         self.grouped = [f for f, _ in plan.breakdowns.values() if f in fields]
-        self.times = [f for f, s in fields.items() if s.type == "time"]
-        self.identifier = next((f for f, s in fields.items() if s.type == "id"), None)
-        self.people = [f for f, s in fields.items() if s.type in ("person", "personal")]
+        self.times, self.identifier, self.people = table.times, table.identifier, table.people
         self.checked_labels: set[Any] = set()
         self.ids: list[Any] = []
         self.candidates: dict[Any, tuple[Any, ...]] = {}

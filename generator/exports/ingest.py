@@ -71,6 +71,21 @@ class TableSpec:
     month_field: str
     fields: Mapping[str, FieldSpec]
 
+    @property
+    def times(self) -> list[str]:
+        """The time columns, in the order a record moves through them."""
+        return [f for f, s in self.fields.items() if s.type == "time"]
+
+    @property
+    def identifier(self) -> str | None:
+        """The record-number column, if the table has one."""
+        return next((f for f, s in self.fields.items() if s.type == "id"), None)
+
+    @property
+    def people(self) -> list[str]:
+        """The columns holding a caller's name, phone or ID number (kept only to mask them)."""
+        return [f for f, s in self.fields.items() if s.type in ("person", "personal")]
+
 
 @dataclass(frozen=True)
 class CountSpec:
@@ -442,9 +457,7 @@ class _Reader:
         self.checked_labels: dict[str, set[str]] = {f: set() for f in self.groups}
         self.hidden_labels: dict[str, set[str]] = {f: set() for f in self.groups}
         self.candidates: dict[str, tuple[Any, ...]] = {}
-        self.times = [f for f, s in table.fields.items() if s.type == "time"]
-        self.identifier = next((f for f, s in table.fields.items() if s.type == "id"), None)
-        self.personal = [f for f, s in table.fields.items() if s.type in ("person", "personal")]
+        self.times, self.identifier, self.personal = table.times, table.identifier, table.people
         self.cases = plan.cases if plan.cases.get("text") in table.fields else None
         self.wanted = (int(month[:4]), int(month[5:]))
 
