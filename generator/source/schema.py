@@ -60,26 +60,18 @@ def validator(schema_name: str) -> Draft202012Validator:
 def schema_problems(document: Document, schema_name: str, only: Iterable[str] | None = None) -> list[Problem]:
     """Every schema violation in ``document``, one problem each, located at the offending node.
 
-    With ``only``, just those top-level sections are validated, each against its own part of the schema
-    (the rest being known valid), as long as the document still has exactly the top-level keys the
-    schema allows and requires; otherwise the whole document is.
+    With ``only``, just those top-level sections are validated, each against its own part of the schema;
+    the caller vouches for the rest and for the top level itself (see ``validation._schema_check``).
     """
     whole = validator(schema_name)
-    schema = whole.schema
-    data = document.data
-    if only is None or not isinstance(data, dict) or not _top_level_ok(schema, data):
-        errors = [(error, ()) for error in whole.iter_errors(data)]
+    if only is None:
+        errors = [(error, ()) for error in whole.iter_errors(document.data)]
     else:
         errors = []
         for key in only:
-            section = whole.evolve(schema={"$ref": f"{schema['$id']}#/properties/{key}"})
-            errors += [(error, (key,)) for error in section.iter_errors(data[key])]
+            section = whole.evolve(schema={"$ref": f"{whole.schema['$id']}#/properties/{key}"})
+            errors += [(error, (key,)) for error in section.iter_errors(document.data[key])]
     return sorted({_to_problem(document, _most_specific(error), prefix) for error, prefix in errors})
-
-
-def _top_level_ok(schema: dict[str, Any], data: dict[str, Any]) -> bool:
-    properties = schema.get("properties", {})
-    return set(schema.get("required", ())) <= set(data) and set(data) <= set(properties)
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
