@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from generated import write_or_check
 
 from generator.cli import main
 
@@ -63,23 +64,12 @@ def table() -> str:
 
 def main_entry() -> int:
     """Rewrite or check the reference and the README table."""
-    reference = render()
     readme = README.read_text("utf-8")
     if not TABLE.search(readme):
         print("README.md 中没有 <!-- commands:start --> … <!-- commands:end --> 标记", file=sys.stderr)
         return 1
     updated = TABLE.sub(lambda m: m.group(1) + table() + m.group(2), readme)
-    if "--check" in sys.argv:
-        stale = [name for name, path, text in (("docs/cli.md", REFERENCE, reference), ("README.md", README, updated))
-                 if not path.is_file() or path.read_text("utf-8") != text]
-        if stale:
-            print(f"{'、'.join(stale)} 与命令不一致：请运行 python scripts/cli_reference.py", file=sys.stderr)
-            return 1
-        return 0
-    REFERENCE.write_text(reference, "utf-8")
-    README.write_text(updated, "utf-8")
-    return 0
-
+    return write_or_check({REFERENCE: render(), README: updated}, "python scripts/cli_reference.py")
 
 if __name__ == "__main__":
     sys.exit(main_entry())

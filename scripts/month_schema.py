@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from generated import write_or_check
+
 from generator.rules.inputs import KINDS, specs_of
 from generator.validation import load_contract
 
@@ -49,15 +51,7 @@ def render(contract_path: Path = ROOT / "contract.yaml") -> str:
 
 def main() -> int:
     """Rewrite or check the month.yaml schema."""
-    text = render()
-    if "--check" in sys.argv:
-        if not TARGET.is_file() or TARGET.read_text("utf-8") != text:
-            print("schemas/month.schema.json 不是最新的：请运行 python scripts/month_schema.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, "utf-8")
-    return 0
-
+    return write_or_check({TARGET: render()}, "python scripts/month_schema.py")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from generated import write_or_check
+
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 TARGET = SCHEMAS / "patch.schema.json"
 SECTIONS = {
@@ -116,15 +118,7 @@ def render() -> str:
 
 def main() -> int:
     """Rewrite or check the patch schema."""
-    text = render()
-    if "--check" in sys.argv:
-        if not TARGET.is_file() or TARGET.read_text("utf-8") != text:
-            print("schemas/patch.schema.json 不是最新的：请运行 python scripts/patch_schemas.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, "utf-8")
-    return 0
-
+    return write_or_check({TARGET: render()}, "python scripts/patch_schemas.py")
 
 if __name__ == "__main__":
     sys.exit(main())
