@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,15 +180,22 @@ def year_document(year: ContractYear, builder: str) -> dict[str, bytes]:
     the writer. Provenance is added by `run` every time, as the job's own arguments may differ.
     """
     from generator import caching
-    from generator.source.loader import read_bounded
 
-    layout = caching.digest_bytes(read_bounded(TEMPLATES / "layout.yaml", "layout.yaml"))
-    name = caching.key("parts", builder, year.fingerprint, layout)
+    name = caching.key("parts", builder, year.fingerprint, _layout_digest())
     parts = caching.load_object("parts", name)
     if not isinstance(parts, dict):
         parts = _docx(document_model(year, builder))
         caching.store_object("parts", name, parts)
     return parts
+
+
+@cache
+def _layout_digest() -> str:
+    """sha256 of the layout profile, read once per run however many documents use it."""
+    from generator import caching
+    from generator.source.loader import read_bounded
+
+    return caching.digest_bytes(read_bounded(TEMPLATES / "layout.yaml", "layout.yaml"))
 
 
 def _contract(job: Job, contract: Contract, _: Path) -> Output:
