@@ -1,4 +1,8 @@
-"""JSON Schema validation (draft 2020-12) with errors mapped back to YAML lines and told in Chinese."""
+"""JSON Schema validation (draft 2020-12) with errors mapped back to YAML lines and told in Chinese.
+
+jsonschema is imported only when ``validity`` finds a document failing (or cannot tell): a valid
+document, which is nearly every one, never pays for it.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,16 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem
 from generator.resources import SCHEMAS
+from generator.source import validity
 from generator.source.loader import Document, PathKey
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+    from referencing import Registry, Resource
 
 _TYPE_NAMES = {
     "object": "映射（键: 值）",
@@ -29,6 +33,8 @@ _TYPE_NAMES = {
 
 
 def _missing(uri: str) -> Resource:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)
 
 
@@ -41,6 +47,8 @@ def _schemas() -> dict[str, Any]:
 @cache
 def _registry() -> tuple[Registry, dict[str, Any]]:
     """Every schema file in a registry, so relative ``$ref`` resolve between siblings."""
+    from referencing import Registry, Resource
+
     schemas = _schemas()
     registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
         (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
@@ -51,6 +59,8 @@ def _registry() -> tuple[Registry, dict[str, Any]]:
 @cache
 def validator(schema_name: str) -> Draft202012Validator:
     """A validator for ``schemas/<schema_name>``, resolving ``$ref`` to sibling files."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     registry, schemas = _registry()
     uri = (SCHEMAS / schema_name).as_uri()
     schema = {**schemas[uri], "$id": uri}
@@ -63,6 +73,8 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
     With ``only``, just those top-level sections are validated, each against its own part of the schema;
     the caller vouches for the rest and for the top level itself (see ``validation._schema_check``).
     """
+    if validity.passes(schema_name, document.data, only):
+        return []
     whole = validator(schema_name)
     if only is None:
         errors = [(error, ()) for error in whole.iter_errors(document.data)]
@@ -75,6 +87,8 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import best_match
+
     while error.context:
         error = best_match(error.context)
     return error
