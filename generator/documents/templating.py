@@ -245,9 +245,10 @@ class Renderer:
             return text
         token = _BUDGET.set(_Budget())
         try:
-            template = _compiled(self.env, text)
             values = {**self.context, **_counted(extra)} if extra else self.context
-            result = template.render(values)
+            result = render_simple(self.env, text, values)
+            if result is None:
+                result = _compiled(self.env, text).render(values)
         except SecurityError as exc:
             self.problems.append(self.document.problem(path, f"模板表达式不安全或开销过大：{exc}"))
             return ""
@@ -266,6 +267,105 @@ class Renderer:
             self.problems.append(self.document.problem(path, f"模板展开后过长（超过 {MAX_OUTPUT} 字）"))
             return ""
         return result
+
+
+# -- simple clauses without jinja's compiler -------------------------------------------------------------
+# Most clause texts only insert values: "合同总金额{{ fees.total | yuan }}元". Compiling each to Python
+# code was most of a cold run's template time, so such a text is evaluated directly, exactly as the
+# sandbox would: names from the context, ``.key`` and ``[0]`` / ``['key']`` on mappings and lists only
+# (never an attribute of an object or a mapping's own method), the contract's filters only, each result
+# turned to text with str(). Anything else, and anything that fails (a missing key, a filter's error),
+# goes to jinja2, which renders it or reports its error in its usual words.
+
+_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+_STEP = rf"\.{_NAME}|\[(?:0|[1-9][0-9]*)\]|\['[^'\\]*'\]|\[\"[^\"\\]*\"\]"
+_EXPRESSION = re.compile(rf"\{{\{{[ \t\n]*({_NAME})((?:{_STEP})*)((?:[ \t\n]*\|[ \t\n]*{_NAME})*)[ \t\n]*\}}\}}")
+_STEPS = re.compile(_STEP)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Words jinja reads as constants or operators, not as names of the context.
+_KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"})
+_SIMPLE_FILTERS = frozenset(make_filters(False))
+_Step = tuple[bool, str | int]  # (is an attribute, the name or key)
+_Part = str | tuple[str, tuple[_Step, ...], tuple[str, ...]]
+_SIMPLE: dict[str, tuple[_Part, ...] | None] = {}
+
+
+class _NotSimple(Exception):
+    """The text needs jinja2 after all."""
+
+
+def _parse_simple(text: str) -> tuple[_Part, ...] | None:
+    """The literal texts and value insertions of ``text``, or None when it is not that simple."""
+    if "{%" in text or "{#" in text:
+        return None
+    lines = _NEWLINE.split(text)
+    if lines[-1] == "":  # jinja drops one trailing newline (keep_trailing_newline is off)
+        del lines[-1]
+    source = "\n".join(lines)
+    parts: list[_Part] = []
+    position = 0
+    for match in _EXPRESSION.finditer(source):
+        name, steps, filters = match.groups()
+        if name in _KEYWORDS:
+            return None
+        names = tuple(f.strip() for f in filters.split("|")[1:])
+        if not set(names) <= _SIMPLE_FILTERS:
+            return None
+        path = tuple((False, int(s[1:-1])) if s[1].isdigit() else (False, s[2:-2]) if s[0] == "[" else (True, s[1:])
+                     for s in _STEPS.findall(steps))
+        parts += [source[position:match.start()], (name, path, names)]
+        position = match.end()
+    rest = source[position:]
+    if "{{" in rest or any(isinstance(part, str) and "{{" in part for part in parts):
+        return None  # an expression of another shape: jinja's
+    parts.append(rest)
+    return tuple(part for part in parts if part != "")
+
+
+def _step(value: Any, step: _Step) -> Any:
+    """``value.key`` or ``value[key]`` as the sandbox has it, for mappings and lists; else _NotSimple.
+
+    ``.key`` asks for an attribute first, so on a mapping it means the key only when the mapping has no
+    attribute of that name (``.items`` is dict.items); ``[key]`` asks for the item first.
+    """
+    attribute, key = step
+    if not isinstance(value, dict | list | tuple) or (attribute and hasattr(value, key)):  # type: ignore[arg-type]
+        raise _NotSimple
+    try:
+        return value[key]  # type: ignore[index]
+    except (TypeError, LookupError):
+        raise _NotSimple from None
+
+
+def render_simple(env: ImmutableSandboxedEnvironment, text: str, values: Mapping[str, Any]) -> str | None:
+    """``text`` rendered without compiling it, when it only inserts values (else None: use jinja2).
+
+    Gives exactly what jinja2 gives for such a text (``tests/test_templating.py`` holds them equal).
+    """
+    if text in _SIMPLE:
+        parts = _SIMPLE[text]
+    else:
+        parts = _SIMPLE[text] = _parse_simple(text)
+    if parts is None:
+        return None
+    out = []
+    try:
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            name, path, filters = part
+            if name not in values:
+                raise _NotSimple
+            value = values[name]
+            for step in path:
+                value = _step(value, step)
+            for name in filters:
+                value = env.filters[name](value)
+            out.append(str(value))
+    except Exception:  # whatever went wrong, jinja2 renders it again and reports it its way
+        return None
+    return "".join(out)
 
 
 _MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
