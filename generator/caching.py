@@ -105,12 +105,13 @@ def _read(kind: str, name: str) -> bytes | None:
 def _write(kind: str, name: str, data: bytes) -> None:
     if not enabled():
         return
-    import tempfile
-
     target = root() / kind
     try:
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target)
+        # A fresh private file beside the entry (tempfile.mkstemp in effect, without importing tempfile,
+        # random and shutil on every run).
+        temp = target / f".{os.urandom(8).hex()}.tmp"
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from generator.documents.docx.charts_xml import ChartSpec
+if TYPE_CHECKING:  # the chart module is needed only by documents that have charts
+    from generator.documents.docx.charts_xml import ChartSpec
 
 Segment = tuple[str, str]
 """A run of text and its revision: ``("", text)`` unchanged, ``("ins", text)`` or ``("del", text)``."""

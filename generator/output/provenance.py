@@ -52,10 +52,10 @@ def read_properties(path: Path) -> dict[str, str]:
 
 def custom_xml(props: Mapping[str, str]) -> bytes:
     """docProps/custom.xml for the given string properties (written as text: lxml is not needed here)."""
-    from generator.documents.docx.charts_xml import escape
+    from generator.documents.docx.xmltext import attribute, escape
 
     items = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name).replace(chr(34), "&quot;")}">'
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{attribute(name)}">'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(props.items()), start=2)
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 
@@ -10,7 +9,7 @@ def add_months(start: date, months: int) -> date:
     """Same day ``months`` later; a day missing in the target month falls on its last day (8-31 + 2 → 10-31)."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     return date(year, month, min(start.day, last))
 
 

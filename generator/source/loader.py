@@ -141,8 +141,6 @@ class _Builder:
     def build(self, text: str) -> Document:
         import yaml
 
-        from generator.source.yaml_errors import explain, explain_reader_error
-
         # libyaml's event parser is iterative (no recursion to exhaust) and ten times faster than PyYAML's.
         parser = _PARSER or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         self.lines = text.splitlines()
@@ -190,9 +188,13 @@ class _Builder:
                 message = f"嵌套层级过深（超过 {MAX_DEPTH} 层）"
             else:
                 # The parser's mark is often a line after the real mistake, and its wording is English.
+                from generator.source.yaml_errors import explain
+
                 line, col, message = explain(exc, text)
             raise InputError([Problem(self.name, line, col, "", message)]) from None
         except yaml.reader.ReaderError as exc:
+            from generator.source.yaml_errors import explain_reader_error
+
             line, col, message = explain_reader_error(exc, text)
             raise InputError([Problem(self.name, line, col, "", message)]) from None
         except yaml.YAMLError as exc:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.documents.docx.packaging import package
+from generator.documents.docx.xmltext import attribute, escape
 
 __all__ = [
     "CHART_CONTENT_TYPE",
@@ -167,18 +168,9 @@ def drawing_xml(rel_id: str, number: int, width_mm: float, height_mm: float, nam
 # -- chart XML ---------------------------------------------------------------------------------------
 
 
-# Control characters other than tab, LF and CR are not allowed in XML 1.0 at all: drop them.
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def escape(text: str) -> str:
-    """Text content escaped for XML (xml.sax.saxutils would pull in urllib and http: ~10 ms of imports)."""
-    return text.translate(_CONTROL).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _attr(value: str) -> str:
     """A double-quoted, escaped attribute value."""
-    return '"' + escape(value).replace('"', "&quot;") + '"'
+    return '"' + attribute(value) + '"'
 
 
 def _number(value: Decimal | int) -> str:

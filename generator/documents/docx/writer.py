@@ -25,8 +25,8 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from generator.documents.docx import charts_xml
-from generator.documents.docx.charts_xml import escape as _xml_escape
+from generator.documents.docx.xmltext import attribute as _attr
+from generator.documents.docx.xmltext import escape as _xml_escape
 from generator.documents.layout import Layout, Style
 from generator.documents.model import Block, Cell, Chart, DocumentModel, PageBreak, Paragraph, Table
 
@@ -359,6 +359,8 @@ class _Body:
         # The caption style's exact line height would clip the chart to one line: this line grows with it.
         _el("spacing", ppr, before="120", after="0", line="240", lineRule="auto")
         run = _el("r", p)
+        from generator.documents.docx import charts_xml
+
         drawing = charts_xml.drawing_xml(f"rIdHcgChart{number}", number, block.width_mm, block.height_mm,
                                          block.caption or block.spec.title)
         run.append(_Raw(_IN_SCOPE.sub("", drawing, count=2)))
@@ -490,10 +492,6 @@ def _placed(table: Table) -> Iterator[tuple[int, Cell]]:
 def _fonts_xml(east_asia: str, latin: str) -> str:
     return (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" w:cs="{_attr(latin)}" '
             f'w:eastAsia="{_attr(east_asia)}" w:hint="eastAsia"/>')
-
-
-def _attr(value: str) -> str:
-    return _xml_escape(value).replace('"', "&quot;")
 
 
 def _style_xml(name: str, spec: Style, layout: Layout) -> str:
@@ -663,6 +661,8 @@ def render_docx(model: DocumentModel, layout: Layout) -> dict[str, bytes]:
         rels += [("rIdHcgHeader3", f"{_REL}/header", "header3.xml"), ("rIdHcgFooter3", f"{_REL}/footer", "footer3.xml")]
         overrides |= {"/word/header3.xml": f"{_WML}.header+xml", "/word/footer3.xml": f"{_WML}.footer+xml"}
     defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+    if writer.charts:
+        from generator.documents.docx import charts_xml
     for number, chart in enumerate(writer.charts, start=1):
         parts.update(charts_xml.chart_parts(chart.spec, number))
         rels.append((f"rIdHcgChart{number}", charts_xml.CHART_RELATIONSHIP_TYPE, f"charts/chart{number}.xml"))
