@@ -123,25 +123,26 @@ _PATH_KINDS = {"file": "文件", "directory": "文件夹", "path": "路径"}
 _NUMBER_TYPES = {"integer": "整数", "integer range": "整数", "float": "数字", "float range": "数字"}
 # strftime codes as people write dates.
 _DATE_CODES = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH", "%M": "mm", "%S": "ss"}
-# Type names click shows as an option's metavar ("--year INTEGER RANGE") and in usage lines.
+# Type names click shows as an option's metavar ("--year INTEGER RANGE") and in usage lines. Patterns are
+# kept as text (re compiles and caches them on first use): most runs print no help and no click message.
 _METAVARS = [
-    (re.compile(r"\bINTEGER RANGE\b"), "整数"),
-    (re.compile(r"\bFLOAT RANGE\b"), "数字"),
-    (re.compile(r"\bINTEGER\b"), "整数"),
-    (re.compile(r"\bFLOAT\b"), "数字"),
-    (re.compile(r"\bFILENAME\b"), "文件"),
-    (re.compile(r"\bFILE\b"), "文件"),
-    (re.compile(r"\bDIRECTORY\b"), "文件夹"),
-    (re.compile(r"\bPATH\b"), "路径"),
-    (re.compile(r"\bTEXT\b"), "文字"),
-    (re.compile(r"\bBOOLEAN\b"), "是/否"),
-    (re.compile(r"\bOPTIONS\b"), "选项"),
-    (re.compile(r"\bCOMMAND(\d?)\b"), r"命令\1"),
-    (re.compile(r"\bARGS\b"), "参数"),
+    (r"\bINTEGER RANGE\b", "整数"),
+    (r"\bFLOAT RANGE\b", "数字"),
+    (r"\bINTEGER\b", "整数"),
+    (r"\bFLOAT\b", "数字"),
+    (r"\bFILENAME\b", "文件"),
+    (r"\bFILE\b", "文件"),
+    (r"\bDIRECTORY\b", "文件夹"),
+    (r"\bPATH\b", "路径"),
+    (r"\bTEXT\b", "文字"),
+    (r"\bBOOLEAN\b", "是/否"),
+    (r"\bOPTIONS\b", "选项"),
+    (r"\bCOMMAND(\d?)\b", r"命令\1"),
+    (r"\bARGS\b", "参数"),
 ]
-_QUOTED = re.compile(r"'([^'\n]*)'")
+_QUOTED = r"'([^'\n]*)'"
 # Option names and argument metavars click quotes with repr() outside any gettext call (MissingParameter).
-_QUOTED_NAME = re.compile(r"'(-{1,2}[^'\s]+|[A-Z][A-Z0-9_]*|[\u4e00-\u9fff]+)'")
+_QUOTED_NAME = r"'(-{1,2}[^'\s]+|[A-Z][A-Z0-9_]*|[\u4e00-\u9fff]+)'"
 _CJK_END = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef”’）"
 
 _original_gettext = gettext.gettext
@@ -176,7 +177,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 def _requote(text: str) -> str:
     """``'--year' / '-y'`` → ``“--year” / “-y”``: click quotes names and values with repr()."""
-    return _QUOTED.sub(r"“\1”", text)
+    return re.sub(_QUOTED, r"“\1”", text)
 
 
 def _argument(key: str, value: Any, kwargs: dict[str, Any]) -> Any:
@@ -203,7 +204,7 @@ def _argument(key: str, value: Any, kwargs: dict[str, Any]) -> Any:
 
 def _polish(message: str) -> str:
     """Chinese punctuation for messages click assembles outside gettext ("Missing option '--year'.")."""
-    message = _QUOTED_NAME.sub(r"“\1”", message)
+    message = re.sub(_QUOTED_NAME, r"“\1”", message)
     message = re.sub(rf"(?<=[{_CJK_END}])\.(?=\s|$)", "。", message)
     return re.sub(r"(?<=[。！？；])[ ]+(?=\S)", "", message)
 
@@ -215,7 +216,7 @@ def _display_width(text: str) -> int:
 
 def _metavars(text: str) -> str:
     for pattern, chinese in _METAVARS:
-        text = pattern.sub(chinese, text)
+        text = re.sub(pattern, chinese, text)
     for code, readable in _DATE_CODES.items():
         text = text.replace(code, readable)
     return text
