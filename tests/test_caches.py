@@ -60,8 +60,9 @@ def test_a_warm_contract_run_imports_nothing_heavy_and_writes_the_same_bytes(hom
     cache = tmp_path / "cache"
     code, heavy, err = _gen(cache, "contract", "--year", "2025", "--out", "cold", cwd=home)
     assert code == 0, err
-    assert {"yaml", "jinja2"} <= set(heavy)  # the cold run really did the work
-    assert "jsonschema" not in heavy and "lxml" not in heavy  # a valid contract is never handed to jsonschema
+    assert "yaml" in heavy  # the cold run really did the work
+    # A valid contract is never handed to jsonschema, and clauses of the usual shapes never to jinja2.
+    assert not {"jsonschema", "jinja2", "lxml"} & set(heavy)
     code, heavy, err = _gen(cache, "contract", "--year", "2025", "--out", "warm", cwd=home)
     assert code == 0, err
     assert heavy == []
@@ -97,12 +98,12 @@ def test_corrupt_entries_are_ignored_and_recomputed(home: Path, tmp_path: Path) 
     cache = tmp_path / "cache"
     assert _gen(cache, "contract", "--year", "2024", "--out", "first", cwd=home)[0] == 0
     entries = [p for p in cache.rglob("*") if p.is_file()]
-    assert {p.parent.name for p in entries} >= {"contracts", "models", "parts", "layouts", "templates"}
+    assert {p.parent.name for p in entries} >= {"contracts", "models", "parts", "layouts"}
     for entry in entries:
         entry.write_bytes(b"\x80\x04 not a pickle" if entry.suffix == ".pickle" else b"{not json")
     code, heavy, err = _gen(cache, "contract", "--year", "2024", "--out", "second", cwd=home)
     assert code == 0, err
-    assert "jinja2" in heavy  # nothing usable was found: everything was made again
+    assert "yaml" in heavy  # nothing usable was found: everything was made again
     assert _digests(home / "first") == _digests(home / "second")
 
 

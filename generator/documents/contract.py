@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.documents.context import contract_context
 from generator.documents.model import Block, Cell, DocumentModel, PageBreak, Paragraph, Table
-from generator.documents.templating import Renderer, environment
+from generator.documents.templating import Renderer
 from generator.rules import numerals
 from generator.rules.model import ContractYear
 from generator.rules.money import to_decimal, yuan
@@ -30,7 +30,7 @@ class _Builder:
     def __init__(self, year: ContractYear) -> None:
         self.data = year.data
         self.year = year
-        self.renderer = Renderer(year.source, environment(year.write_optional_zero), contract_context(year))
+        self.renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))
         snippets = {
             name: self.renderer.render(text, ("snippets", name)) for name, text in self.data["snippets"].items()
         }
