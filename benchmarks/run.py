@@ -150,6 +150,7 @@ def suite_validate(work: Path, runs: int) -> None:
          lambda run: ([GEN, "validate", "--contract", str(contract)], warm), floor, runs)
     edited = work / "edited"
     edited.mkdir(exist_ok=True)
+    session = os.urandom(3).hex()  # the warm cache outlives this run: an edit must never have been seen before
 
     def just_edited(run: int) -> tuple[list[str], dict[str, str]]:
         # A real edit, new every run: the project's name (which every year and document uses) changes, so
@@ -158,7 +159,7 @@ def suite_validate(work: Path, runs: int) -> None:
         text = contract.read_text("utf-8")
         at = text.index("\n  name: ") + len("\n  name: ")
         end = text.index("\n", at)
-        path.write_text(f"{text[:end]}（第{run + 2}稿）{text[end:]}", "utf-8")
+        path.write_text(f"{text[:end]}（第{run + 2}稿 {session}）{text[end:]}", "utf-8")
         return [GEN, "validate", "--contract", str(path)], warm
 
     pair("gen validate, just-edited contract / import floor", just_edited, floor, runs)
