@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -38,6 +37,8 @@ def properties(job: Mapping[str, object], sources: Mapping[str, str]) -> dict[st
 
 def read_properties(path: Path) -> dict[str, str]:
     """The custom properties of a .docx (empty when it has none)."""
+    import zipfile  # reading only (gen verify): writing a document never needs it
+
     from lxml import etree
 
     try:
