@@ -2,8 +2,9 @@
 
 Entries live in $HCG_CACHE_DIR, else $XDG_CACHE_HOME/hotline-contract-gen (~/.cache/hotline-contract-gen),
 one file per entry in a folder per kind, written by rename (a reader sees a whole entry or none) and
-readable by the user alone. Every key includes the tool's fingerprint — its version and the bytes of its
-code, schemas and templates — so an entry is never trusted across versions or edits of the tool.
+readable by the user alone. Every key includes the tool's fingerprint — its version and the size and time
+of each file of its code, schemas and templates — so an entry is never trusted across versions or edits of
+the tool.
 Anything unreadable is ignored and computed again; a cache that cannot be written is simply not used.
 HCG_NO_CACHE=1 turns the cache off.
 
@@ -54,12 +55,29 @@ def enabled() -> bool:
 
 @cache
 def tool_fingerprint() -> str:
-    """The tool's version and the bytes of its code, schemas and templates (about 2 ms to compute)."""
-    digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
-    files = [*sorted(_PACKAGE.rglob("*.py")), *sorted(SCHEMAS.glob("*.json")), *sorted(TEMPLATES.glob("*.yaml"))]
-    for path in files:
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """The tool's version and the size and modification time of each file of its code, schemas and templates.
+
+    The rule Python itself applies to decide whether a module's cached bytecode is stale (its source's
+    size and time): an edit, a checkout or a reinstall changes it. Reading and hashing every file on
+    every run cost a warm command a twentieth of its time.
+    """
+    entries = [f"{__version__}:{FORMAT}"]
+    for folder, suffix, recurse in ((_PACKAGE, ".py", True), (SCHEMAS, ".json", False), (TEMPLATES, ".yaml", False)):
+        entries += _stamps(folder, suffix, recurse)
+    return hashlib.sha256("\n".join(entries).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stamps(folder: Path, suffix: str, recurse: bool) -> list[str]:
+    """``path size mtime`` of every file with ``suffix`` under ``folder``, in a stable order."""
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if recurse and entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                found += _stamps(Path(entry.path), suffix, recurse)
+            elif entry.name.endswith(suffix) and entry.is_file():
+                info = entry.stat()
+                found.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return sorted(found)
 
 
 def key(*parts: str) -> str:

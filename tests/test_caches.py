@@ -114,3 +114,23 @@ def test_cache_entries_are_private_to_the_user(home: Path, tmp_path: Path) -> No
         assert folder.stat().st_mode & 0o077 == 0, folder
         for entry in folder.iterdir():
             assert entry.stat().st_mode & 0o077 == 0, entry
+
+
+def test_the_tool_fingerprint_changes_with_any_file_of_the_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import caching
+
+    package = tmp_path / "generator"
+    (package / "rules").mkdir(parents=True)
+    module = package / "rules" / "money.py"
+    module.write_text("RATE = 1\n", "utf-8")
+    monkeypatch.setattr(caching, "_PACKAGE", package)
+    seen = []
+    for change in (lambda: None, lambda: module.write_text("RATE = 2\n", "utf-8"),  # same size, new time
+                   lambda: module.write_text("RATE = 10\n", "utf-8"),
+                   lambda: (package / "new.py").write_text("", "utf-8")):
+        change()
+        os.utime(module, ns=(module.stat().st_atime_ns, module.stat().st_mtime_ns + len(seen) * 1000))
+        caching.tool_fingerprint.cache_clear()
+        seen.append(caching.tool_fingerprint())
+    caching.tool_fingerprint.cache_clear()
+    assert len(set(seen)) == len(seen)
