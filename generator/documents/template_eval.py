@@ -273,7 +273,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
         elif keyword == "for":
             name = parser.expect("name")
             parser.expect("name", "in")
-            node = parser.expression()
+            node = parser.or_()  # jinja reads no "a if b else c" here without parentheses
             parser.done()
             if name in _KEYWORDS or name in _CONSTANTS or name == "loop":
                 raise Unsupported("loop over a reserved name")
@@ -282,7 +282,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             stack.append(("for", [body], None))
             body = loop
         elif keyword == "if":
-            node = parser.expression()
+            node = parser.or_()
             parser.done()
             branches: list[Any] = [(node, [])]
             statement = ("if", branches, [])
@@ -297,7 +297,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             if body is statement[2]:
                 raise Unsupported("branch after else")
             if keyword == "elif":
-                node = parser.expression()
+                node = parser.or_()
                 parser.done()
                 statement[1].append((node, []))
                 body = statement[1][-1][1]
