@@ -235,3 +235,24 @@ def test_the_same_pdf_twice(tmp_path: Path) -> None:
         result = run_cli("requirements", "--year", "2024", "--contract", str(CONTRACT), "--out", str(tmp_path / name), "--pdf")
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "a" / "requirements-2024.pdf").read_bytes() == (tmp_path / "b" / "requirements-2024.pdf").read_bytes()
+
+
+def test_verify_refuses_entity_tricks_in_the_document_properties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(CONTRACT, tmp_path / "contract.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("contract", "--year", "2024", "--out", "out").exit_code == 0
+    path = tmp_path / "out" / "contract-2024.docx"
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+              b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><Properties>&c;</Properties>')
+    external = b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Properties>&x;</Properties>'
+    for bad in (laughs, external):
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, blob in parts.items():
+                archive.writestr(name, bad if name == "docProps/custom.xml" else blob)
+        started = time.perf_counter()
+        result = run_cli("verify", str(path))
+        assert time.perf_counter() - started < 5
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "不是可读取的 Word 文档" in result.output and "root:" not in result.output

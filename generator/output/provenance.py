@@ -39,14 +39,15 @@ def read_properties(path: Path) -> dict[str, str]:
     """The custom properties of a .docx (empty when it has none)."""
     import zipfile  # reading only (gen verify): writing a document never needs it
 
-    from lxml import etree
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as SafeTree  # a document to verify may come from anywhere
 
     try:
         with zipfile.ZipFile(path) as archive:
             if "docProps/custom.xml" not in archive.namelist():
                 return {}
-            root = etree.fromstring(archive.read("docProps/custom.xml"))
-    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+            root = SafeTree.fromstring(archive.read("docProps/custom.xml"))
+    except (OSError, zipfile.BadZipFile, SafeTree.ParseError, DefusedXmlException) as exc:
         raise GenError(f"{path}：不是可读取的 Word 文档（{exc}）") from None
     return {prop.get("name"): "".join(prop.itertext()) for prop in root.iter(f"{{{CUSTOM_NS}}}property")}
 
