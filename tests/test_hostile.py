@@ -209,13 +209,18 @@ def test_provenance_does_not_depend_on_how_a_path_is_typed(tmp_path: Path, monke
     assert str(tmp_path) not in custom
 
 
-def test_verify_refuses_malformed_provenance_and_prints_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, bytes]]:
+    """A freshly generated contract-2024.docx in tmp_path/out, and its parts."""
     shutil.copy(CONTRACT, tmp_path / "contract.yaml")
     monkeypatch.chdir(tmp_path)
     assert run_cli("contract", "--year", "2024", "--out", "out").exit_code == 0
     path = tmp_path / "out" / "contract-2024.docx"
     with zipfile.ZipFile(path) as archive:
-        parts = {n: archive.read(n) for n in archive.namelist()}
+        return path, {n: archive.read(n) for n in archive.namelist()}
+
+
+def test_verify_refuses_malformed_provenance_and_prints_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, parts = _generated(tmp_path, monkeypatch)
     for bad in (b'{"kind": "contract", "year": "x", "paid": "/etc/passwd"', b"[1, 2]", b'{"kind": "evil"}'):
         custom = parts["docProps/custom.xml"]
         start = custom.index(b"hcg.job")
@@ -238,12 +243,7 @@ def test_the_same_pdf_twice(tmp_path: Path) -> None:
 
 
 def test_verify_refuses_entity_tricks_in_the_document_properties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copy(CONTRACT, tmp_path / "contract.yaml")
-    monkeypatch.chdir(tmp_path)
-    assert run_cli("contract", "--year", "2024", "--out", "out").exit_code == 0
-    path = tmp_path / "out" / "contract-2024.docx"
-    with zipfile.ZipFile(path) as archive:
-        parts = {n: archive.read(n) for n in archive.namelist()}
+    path, parts = _generated(tmp_path, monkeypatch)
     laughs = (b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
               b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><Properties>&c;</Properties>')
     external = b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Properties>&x;</Properties>'

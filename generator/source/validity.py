@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 import numbers
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
@@ -147,34 +148,33 @@ def _const(compiler: _Compiler, expected: Any, schema: dict[str, Any], base: str
     return lambda value: equal(value, expected)
 
 
-@_keyword("minimum")
-def _minimum(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("number", lambda value: not value < bound)
+def _same(value: Any) -> Any:
+    return value
 
 
-@_keyword("maximum")
-def _maximum(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("number", lambda value: not value > bound)
+# Bounds, as jsonschema words them: the JSON type a bound applies to, what is measured, and when it fails.
+_BOUNDS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any, Any], bool]]] = {
+    "minimum": ("number", _same, operator.lt),
+    "maximum": ("number", _same, operator.gt),
+    "exclusiveMinimum": ("number", _same, operator.le),
+    "exclusiveMaximum": ("number", _same, operator.ge),
+    "minLength": ("string", len, operator.lt),
+    "maxLength": ("string", len, operator.gt),
+    "minItems": ("array", len, operator.lt),
+    "maxItems": ("array", len, operator.gt),
+    "minProperties": ("object", len, operator.lt),
+    "maxProperties": ("object", len, operator.gt),
+}
 
 
-@_keyword("exclusiveMinimum")
-def _exclusive_minimum(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("number", lambda value: not value <= bound)
+def _bound(kind: str, measure: Callable[[Any], Any], fails: Callable[[Any, Any], bool]) -> Keyword:
+    def keyword(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
+        return _when(kind, lambda value: not fails(measure(value), bound))
+    return keyword
 
 
-@_keyword("exclusiveMaximum")
-def _exclusive_maximum(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("number", lambda value: not value >= bound)
-
-
-@_keyword("minLength")
-def _min_length(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("string", lambda value: len(value) >= bound)
-
-
-@_keyword("maxLength")
-def _max_length(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("string", lambda value: len(value) <= bound)
+for _name, _spec in _BOUNDS.items():
+    _KEYWORDS[_name] = _bound(*_spec)
 
 
 @_keyword("pattern")
@@ -188,16 +188,6 @@ def _format(compiler: _Compiler, name: Any, schema: dict[str, Any], base: str) -
     if name not in _FORMATS:
         raise Unsupported(f"format {name!r}")
     return _FORMATS[name]
-
-
-@_keyword("minItems")
-def _min_items(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("array", lambda value: len(value) >= bound)
-
-
-@_keyword("maxItems")
-def _max_items(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("array", lambda value: len(value) <= bound)
 
 
 @_keyword("uniqueItems")
@@ -221,16 +211,6 @@ def _items(compiler: _Compiler, items: Any, schema: dict[str, Any], base: str) -
 @_keyword("required")
 def _required(compiler: _Compiler, names: Any, schema: dict[str, Any], base: str) -> Check:
     return _when("object", lambda value: all(name in value for name in names))
-
-
-@_keyword("minProperties")
-def _min_properties(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("object", lambda value: len(value) >= bound)
-
-
-@_keyword("maxProperties")
-def _max_properties(compiler: _Compiler, bound: Any, schema: dict[str, Any], base: str) -> Check:
-    return _when("object", lambda value: len(value) <= bound)
 
 
 @_keyword("properties")
