@@ -236,7 +236,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
         del lines[-1]
     source = "\n".join(lines)
     root: list[Node] = []
-    stack: list[tuple[str, list[Any], Node | None]] = []  # open blocks: ("for"|"if", node parts, ...)
+    stack: list[tuple[str, list[Node], Node | None]] = []  # open blocks: (for|if, the body they sit in, the if)
     body = root
     assigned: set[str] = set()
     position = 0
@@ -279,7 +279,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
                 raise Unsupported("loop over a reserved name")
             loop: list[Node] = []
             body.append(("for", name, node, loop))
-            stack.append(("for", [body], None))
+            stack.append(("for", body, None))
             body = loop
         elif keyword == "if":
             node = parser.or_()
@@ -287,7 +287,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             branches: list[Any] = [(node, [])]
             statement = ("if", branches, [])
             body.append(statement)
-            stack.append(("if", [body], statement))
+            stack.append(("if", body, statement))
             body = branches[0][1]
         elif keyword in ("elif", "else"):
             if not stack or stack[-1][0] != "if":
@@ -308,7 +308,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             parser.done()
             if not stack or stack[-1][0] != keyword[3:]:
                 raise Unsupported(f"unmatched {keyword}")
-            body = stack.pop()[1][0]
+            body = stack.pop()[1]
         else:
             raise Unsupported(f"statement {keyword}")
     if stack:
