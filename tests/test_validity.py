@@ -194,3 +194,95 @@ def test_an_invalid_contract_is_still_explained_by_jsonschema() -> None:
     document = load_bytes(text.encode("utf-8"), "contract.yaml")
     problems = schema_problems(document, "contract.schema.json")
     assert problems and "超出范围" in problems[0].message
+
+
+# Cases a red-team pass found (none possible with today's schemas/, all fixed): what a $ref means when
+# $id, anchors or odd pointers are about, jsonschema's own uniqueItems, and a target that failed to compile.
+
+def _files(folder: Path, files: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, schema in files.items():
+        (folder / name).write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}),
+                                   "utf-8")
+    return folder
+
+
+def _reference(folder: Path, name: str, data: Any, section: str | None = None) -> bool | None:
+    """jsonschema's answer for a schema folder, built as schema.validator builds it (None: it cannot resolve)."""
+    from jsonschema import Draft202012Validator as Validator
+    from referencing import Registry, Resource
+
+    schemas = {path.as_uri(): json.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.json"))}
+    registry = Registry().with_resources((uri, Resource.from_contents(s)) for uri, s in schemas.items()).crawl()
+    uri = (folder / name).as_uri()
+    schema = {**schemas[uri], "$id": uri}
+    if section is not None:
+        schema = {"$ref": f"{uri}#/properties/{section}"}
+        data = data[section]
+    try:
+        return bool(Validator(schema, registry=registry, format_checker=FormatChecker()).is_valid(data))
+    except Exception:
+        return None
+
+
+ADDRESSING = {
+    "an $id in a file nobody references": ({"s.json": {"properties": {"a": {"$ref": "t.json"}}},
+                                             "t.json": {"type": "integer"}, "u.json": {"$id": "t.json", "type": "string"}},
+                                            {"a": 5}, None),
+    "an $id deep in $defs": ({"s.json": {"properties": {"a": {"$ref": "t.json"}},
+                                         "$defs": {"q": {"$id": "t.json", "type": "string"}}},
+                              "t.json": {"type": "integer"}}, {"a": 5}, None),
+    "an $id on the pointer's way": ({"s.json": {"properties": {"a": {"$ref": "#/$defs/e/$defs/f"}},
+                                                "$defs": {"e": {"$id": "http://x.test/e.json",
+                                                                "$defs": {"f": {"$ref": "#/$defs/g"}, "g": {"type": "string"}}},
+                                                          "g": {"type": "integer"}}}}, {"a": 5}, None),
+    "an anchor": ({"s.json": {"properties": {"a": {"$ref": "t.json#foo"}}},
+                   "t.json": {"foo": {"type": "integer"}, "$defs": {"x": {"$anchor": "foo", "type": "string"}}}},
+                  {"a": 5}, None),
+    "another draft beside": ({"s.json": {"properties": {"a": {"type": "integer"}}},
+                              "d.json": {"$schema": "http://json-schema.org/draft-04/schema#", "id": "s.json"}},
+                             {"a": 5}, None),
+    "an escaped slash": ({"s.json": {"properties": {"a": {"$ref": "#/$defs/p%2Fq"}},
+                                     "$defs": {"p": {"q": {"type": "string"}}, "p/q": {"type": "integer"}}}},
+                         {"a": 5}, "same"),
+    "an empty segment": ({"s.json": {"properties": {"a": {"$ref": "#/$defs//x"}},
+                                     "$defs": {"": {"x": {"type": "string"}}, "x": {"type": "integer"}}}},
+                         {"a": 5}, "same"),
+    "a fragment that is no pointer": ({"s.json": {"properties": {"a": {"$ref": "#$defs/x"}},
+                                                  "$defs": {"x": {"type": "integer"}}}}, {"a": 5}, "same"),
+    "a trailing slash": ({"s.json": {"properties": {"a": {"$ref": "#/$defs/x/"}}, "$defs": {"x": {"type": "string"}}}},
+                         {"a": 5}, "same"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADDRESSING))
+def test_refs_mean_what_jsonschema_takes_them_to_mean(case: str, tmp_path: Path) -> None:
+    files, data, expected = ADDRESSING[case]
+    folder = tmp_path / "schemas"
+    if "another draft" in case:  # that file keeps its own $schema
+        _files(folder, {"s.json": files["s.json"]})
+        (folder / "d.json").write_text(json.dumps(files["d.json"]), "utf-8")
+    else:
+        _files(folder, files)
+    answer = validity.passes("s.json", data, folder=folder)
+    if expected is None:
+        assert answer is None
+    else:  # the same answer, or none at all (where jsonschema cannot resolve the reference either)
+        reference = _reference(folder, "s.json", data)
+        assert answer is reference or (answer is None and reference is not False)
+
+
+@pytest.mark.parametrize("items", [[[True], [1], [True]], [[False], [0], [False]], [[{"a": True}], [{"a": 1}], [{"a": True}]],
+                                   [1, True, 1.0], [[1, 2], [1, 2]], ["a", "b", "a"], [Decimal("1"), 1]])
+def test_unique_items_as_jsonschema_judges_them(items: list[Any], tmp_path: Path) -> None:
+    folder = _files(tmp_path / "schemas", {"s.json": {"uniqueItems": True}})
+    assert validity.passes("s.json", items, folder=folder) is _reference(folder, "s.json", items)
+
+
+def test_a_target_that_did_not_compile_stays_unsure(tmp_path: Path) -> None:
+    folder = _files(tmp_path / "schemas", {
+        "s.json": {"properties": {"a": {"$ref": "t.json#/$defs/x"}, "b": {"$ref": "t.json#/$defs/x"}}},
+        "t.json": {"$defs": {"x": {"type": "string", "contentMediaType": "text/plain"}}}})
+    for _ in range(2):
+        assert validity.passes("s.json", {"a": 1}, folder=folder) is None
+        assert validity.passes("s.json", {"a": 1, "b": 1}, only=["b"], folder=folder) is None

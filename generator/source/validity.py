@@ -21,6 +21,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -84,12 +85,17 @@ def equal(one: Any, two: Any) -> bool:
 
 
 def _unique(items: list[Any]) -> bool:
-    seen: list[Any] = []
-    for item in items:
-        if any(equal(item, other) for other in seen):
-            return False
-        seen.append(item)
-    return True
+    """jsonschema's own test, quirks included: sorted neighbours when the items sort, else every pair."""
+    try:
+        ordered = sorted(_unbool(item) for item in items)
+        return not any(equal(one, two) for one, two in pairwise(ordered))
+    except (NotImplementedError, TypeError):
+        seen: list[Any] = []
+        for item in map(_unbool, items):
+            if any(equal(other, item) for other in seen):
+                return False
+            seen.append(item)
+        return True
 
 
 def _date(value: Any) -> bool:
@@ -298,6 +304,10 @@ class _Compiler:
         self.paths = {path.as_uri(): path for path in sorted(folder.glob("*.json"))}
         self.files: dict[str, Any] = {}
         self.targets: dict[str, Check] = {}
+        # jsonschema registers every file of the folder and every $id in it, wherever it is: one of those
+        # (or an anchor, or another draft) can change what a $ref means, so such a folder is jsonschema's.
+        self.unsupported = next((f"{path.name}: {marker}" for path in self.paths.values()
+                                 for marker in _addressing(path.read_text("utf-8"))), None)
 
     def compile(self, schema: Any, base: str) -> Check:
         if schema is True:
@@ -338,28 +348,54 @@ class _Compiler:
 
     def reference(self, ref: str, base: str) -> Check:
         """The check of a ``$ref`` relative to the file ``base``; a cycle is resolved on first use."""
+        if self.unsupported:
+            raise Unsupported(self.unsupported)
         target, _, pointer = ref.partition("#")
         file = base.rsplit("/", 1)[0] + "/" + target if target else base
-        if "://" in target or file not in self.paths:
-            raise Unsupported(f"$ref {ref}")
+        if "://" in target or file not in self.paths or (pointer and not pointer.startswith("/")):
+            raise Unsupported(f"$ref {ref}")  # another site, another folder, or an anchor
         key = f"{file}#{pointer}"
         if key not in self.targets:
             if file not in self.files:
                 self.files[file] = json.loads(self.paths[file].read_text("utf-8"))
-            node = self.files[file]
-            for part in filter(None, pointer.split("/")):
-                part = unquote(part).replace("~1", "/").replace("~0", "~")
-                if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                    node = node[int(part)]
-                elif isinstance(node, dict) and part in node:
-                    node = node[part]
-                else:
-                    raise Unsupported(f"$ref {ref}")
+            node = _pointed(self.files[file], pointer, ref)
             compiled: list[Check] = []
             self.targets[key] = lambda value: compiled[0](value)  # stands in while a recursive schema compiles
-            compiled.append(self.compile(node, file))
+            try:
+                compiled.append(self.compile(node, file))
+            except BaseException:
+                del self.targets[key]  # never leave the stand-in of a schema that did not compile
+                raise
             self.targets[key] = compiled[0]
         return self.targets[key]
+
+
+_ADDRESSING = ('"$id"', '"$anchor"', '"$dynamicRef"', '"$dynamicAnchor"', '"$recursiveRef"', '"$recursiveAnchor"')
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_SCHEMA_URI = re.compile(r'"\$schema"\s*:\s*"([^"]*)"')
+
+
+def _addressing(text: str) -> list[str]:
+    """What in a schema file's text could make jsonschema resolve a $ref differently from a plain pointer."""
+    found = [marker for marker in _ADDRESSING if marker in text]
+    return found + [f"$schema {uri}" for uri in _SCHEMA_URI.findall(text) if uri != _DRAFT]
+
+
+def _pointed(node: Any, pointer: str, ref: str) -> Any:
+    """The part of a schema a JSON pointer names, read as the referencing library reads it."""
+    if not pointer:
+        return node
+    for segment in unquote(pointer[1:]).split("/"):
+        if isinstance(node, list):
+            try:
+                node = node[int(segment)]
+            except (ValueError, IndexError):
+                raise Unsupported(f"$ref {ref}") from None
+        elif isinstance(node, dict) and (key := segment.replace("~1", "/").replace("~0", "~")) in node:
+            node = node[key]
+        else:
+            raise Unsupported(f"$ref {ref}")
+    return node
 
 
 @cache
