@@ -155,6 +155,8 @@ def test_shapes_render_as_jinja_renders_them(text: str) -> None:
     "{% if word if flag else count %}x{% endif %}",  # a syntax error in jinja: no bare condition here
     "{% for r in rows if flag else empty %}{% endfor %}",
     "{% if flag %}{% elif word if flag else count %}{% endif %}",
+    "{{ self }}",  # jinja's own TemplateReference, whatever the context holds
+    "{% if self %}a{% endif %}",
 ])
 def test_other_shapes_are_left_to_jinja(text: str) -> None:
     assert _direct(text, VALUES) is None
@@ -238,3 +240,30 @@ def test_the_budget_spent_directly_is_not_charged_to_jinja() -> None:
     text = "{% for a in xs %}{% for b in xs %}{% endfor %}{% endfor %}{{ xs | first }}"
     assert renderer.render(text, ("a",)) == "0"
     assert renderer.problems == []
+
+
+# Found by a red-team pass: what jinja2 itself cannot compile must not render here either, and nothing the
+# direct path meets may escape as an exception.
+TOO_BIG = {
+    "21 nested loops": "{% for a in rows %}" * 21 + "x" + "{% endfor %}" * 21,
+    "99 nested ifs": "{% if flag %}" * 99 + "x" + "{% endif %}" * 99,
+    "a chain of 198 additions": "{{ count" + " + count" * 198 + " }}",
+    "198 filters": "{{ word" + " | length | cn_num" * 99 + " }}",
+    "110 parentheses": "{{ " + "(" * 110 + "1" + ")" * 110 + " }}",
+    "1000 minus signs": "{{ " + "-" * 1000 + "1 }}",
+    "1000 nots": "{{ " + "not " * 1000 + "flag }}",
+    "an integer of 5000 digits": "{{ " + "9" * 5000 + " }}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOO_BIG))
+def test_what_jinja_cannot_compile_is_left_to_it_and_reported(case: str) -> None:
+    text = TOO_BIG[case]
+    assert _direct(text, VALUES) is None
+    renderer = templating.Renderer(load_bytes(b"a: 1\n", "x.yaml"), False, VALUES)
+    assert renderer.render(text, ("a",)) == ""
+    assert renderer.problems and "模板表达式" in renderer.problems[0].message
+
+
+def test_a_context_with_keys_jinja_cannot_take_is_left_to_it() -> None:
+    assert _direct("{{ word }}", {**VALUES, 2: "x"}) is None

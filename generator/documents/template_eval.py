@@ -45,6 +45,13 @@ _CONSTANTS = {"true": True, "false": False, "True": True, "False": False, "none"
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else"})
 
 Token = tuple[str, Any]  # (kind, value): name, integer, string, operator
+# Sizes jinja2 itself cannot compile (Python refuses 20 nested loops, 200 nested parentheses, deep recursion)
+# must not render here: a tag of more tokens, deeper nesting or more open blocks is jinja2's to refuse.
+MAX_TAG_TOKENS = 150
+MAX_NESTING = 20
+MAX_OPEN_BLOCKS = 8
+# Names jinja2 gives a meaning of its own whatever the context holds.
+_SPECIAL_NAMES = frozenset({"self", "loop"})
 
 
 def _tokens(source: str, start: int, close: str) -> tuple[list[Token], int]:
@@ -70,6 +77,8 @@ def _tokens(source: str, start: int, close: str) -> tuple[list[Token], int]:
             tokens.append((kind, text[1:-1]))
         elif kind != "space":
             tokens.append((kind, text))
+        if len(tokens) > MAX_TAG_TOKENS:
+            raise Unsupported("a long expression")
         position = match.end()
 
 
@@ -87,6 +96,17 @@ class _Expression:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.at = 0
+        self.depth = 0
+
+    def nested(self, parse: Callable[[], Node]) -> Node:
+        """``parse()`` one level deeper (parentheses, prefixes, an else branch), within MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise Unsupported("deep nesting")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
 
     def peek(self, offset: int = 0) -> Token:
         index = self.at + offset
@@ -117,7 +137,7 @@ class _Expression:
         node = self.or_()
         if self.skip("name", "if"):
             test = self.or_()
-            otherwise = self.expression() if self.skip("name", "else") else None
+            otherwise = self.nested(self.expression) if self.skip("name", "else") else None
             if otherwise is None:
                 raise Unsupported("if without else")  # jinja would give an undefined value
             node = ("cond", test, node, otherwise)
@@ -137,7 +157,7 @@ class _Expression:
 
     def not_(self) -> Node:
         if self.skip("name", "not"):
-            return ("not", self.not_())
+            return ("not", self.nested(self.not_))
         return self.compare()
 
     def compare(self) -> Node:
@@ -173,9 +193,9 @@ class _Expression:
 
     def unary(self, with_filters: bool = True) -> Node:
         if self.skip("operator", "-"):
-            node: Node = ("neg", self.unary(with_filters=False))
+            node: Node = ("neg", self.nested(lambda: self.unary(with_filters=False)))
         elif self.skip("operator", "+"):
-            node = ("pos", self.unary(with_filters=False))
+            node = ("pos", self.nested(lambda: self.unary(with_filters=False)))
         else:
             node = self.primary()
         node = self.postfix(node)
@@ -199,7 +219,7 @@ class _Expression:
                 else:
                     raise Unsupported("attribute")
             elif self.skip("operator", "["):
-                key = self.expression()
+                key = self.nested(self.expression)
                 self.expect("operator", "]")
                 node = ("item", node, key)
             elif self.peek() == ("operator", "("):
@@ -220,7 +240,7 @@ class _Expression:
                 value += self.take()[1]
             return ("const", value)
         if (kind, value) == ("operator", "("):
-            node = self.expression()
+            node = self.nested(self.expression)
             self.expect("operator", ")")
             return node
         raise Unsupported(f"unexpected {value!r}")
@@ -266,7 +286,7 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             parser.expect("operator", "=")
             node = parser.expression()
             parser.done()
-            if name in _KEYWORDS or name in _CONSTANTS or name == "loop":
+            if name in _KEYWORDS or name in _CONSTANTS or name in _SPECIAL_NAMES:
                 raise Unsupported("set of a reserved name")
             assigned.add(name)
             body.append(("set", name, node))
@@ -275,8 +295,10 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
             parser.expect("name", "in")
             node = parser.or_()  # jinja reads no "a if b else c" here without parentheses
             parser.done()
-            if name in _KEYWORDS or name in _CONSTANTS or name == "loop":
+            if name in _KEYWORDS or name in _CONSTANTS or name in _SPECIAL_NAMES:
                 raise Unsupported("loop over a reserved name")
+            if len(stack) >= MAX_OPEN_BLOCKS:
+                raise Unsupported("deeply nested blocks")
             loop: list[Node] = []
             body.append(("for", name, node, loop))
             stack.append(("for", body, None))
@@ -284,6 +306,8 @@ def _parse(text: str) -> tuple[list[Node], frozenset[str]]:
         elif keyword == "if":
             node = parser.or_()
             parser.done()
+            if len(stack) >= MAX_OPEN_BLOCKS:
+                raise Unsupported("deeply nested blocks")
             branches: list[Any] = [(node, [])]
             statement = ("if", branches, [])
             body.append(statement)
@@ -379,8 +403,8 @@ class _Evaluator:
             return node[1]
         if kind == "name":
             name = node[1]
-            if name == "loop":
-                raise Unsupported("loop itself")  # only its attributes are the same as jinja's LoopContext
+            if name in _SPECIAL_NAMES:
+                raise Unsupported(f"{name} itself")  # jinja's self, and its LoopContext (only loop.x is the same)
             if name in self.assigned and name not in own:
                 raise Unsupported(f"{name} read before it is set")
             if name not in scope:
@@ -437,7 +461,7 @@ def _parsed(text: str) -> tuple[list[Node], frozenset[str]] | None:
         return _PARSED[text]
     try:
         parsed: tuple[list[Node], frozenset[str]] | None = _parse(text)
-    except Unsupported:
+    except (Unsupported, RecursionError, ValueError):  # ValueError: an integer of thousands of digits
         parsed = None
     if len(_PARSED) < MAX_PARSED:
         _PARSED[text] = parsed
@@ -450,7 +474,7 @@ def render(text: str, values: Mapping[str, Any], filters: Mapping[str, Callable[
     ``values`` is the render context (lists counted), ``filters`` the bounded filters by name.
     """
     parsed = _parsed(text)
-    if parsed is None:
+    if parsed is None or not all(isinstance(name, str) for name in values):
         return None
     statements, assigned = parsed
     out: list[str] = []

@@ -66,7 +66,9 @@ class Renderer:
         except sandbox.TemplateError as exc:
             problem = f"模板表达式错误：{sandbox.explain(exc)}"
         except RecursionError:
-            problem = "模板表达式无法计算：递归过深（宏不能调用自身）"
+            problem = "模板表达式无法计算：递归过深（括号或前缀嵌套过深，或宏调用了自身）"
+        except SyntaxError:  # jinja2 writes Python that Python refuses: 20 nested loops, 200 nested brackets …
+            problem = "模板表达式过于复杂：嵌套过深或过长，请拆成几段"
         except (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError, LookupError) as exc:
             problem = f"模板表达式无法计算：{str(exc)[:200]}"
         finally:
