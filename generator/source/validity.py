@@ -301,13 +301,13 @@ class _Compiler:
     """Compiles schemas of a set of sibling files; a ``$ref`` target is compiled once, when first reached."""
 
     def __init__(self, folder: Path) -> None:
-        self.paths = {path.as_uri(): path for path in sorted(folder.glob("*.json"))}
+        self.texts = {path.as_uri(): path.read_text("utf-8") for path in sorted(folder.glob("*.json"))}
         self.files: dict[str, Any] = {}
         self.targets: dict[str, Check] = {}
         # jsonschema registers every file of the folder and every $id in it, wherever it is: one of those
         # (or an anchor, or another draft) can change what a $ref means, so such a folder is jsonschema's.
-        self.unsupported = next((f"{path.name}: {marker}" for path in self.paths.values()
-                                 for marker in _addressing(path.read_text("utf-8"))), None)
+        self.unsupported = next((f"{uri}: {marker}" for uri, text in self.texts.items()
+                                 for marker in _addressing(text)), None)
 
     def compile(self, schema: Any, base: str) -> Check:
         if schema is True:
@@ -352,12 +352,12 @@ class _Compiler:
             raise Unsupported(self.unsupported)
         target, _, pointer = ref.partition("#")
         file = base.rsplit("/", 1)[0] + "/" + target if target else base
-        if "://" in target or file not in self.paths or (pointer and not pointer.startswith("/")):
+        if "://" in target or file not in self.texts or (pointer and not pointer.startswith("/")):
             raise Unsupported(f"$ref {ref}")  # another site, another folder, or an anchor
         key = f"{file}#{pointer}"
         if key not in self.targets:
             if file not in self.files:
-                self.files[file] = json.loads(self.paths[file].read_text("utf-8"))
+                self.files[file] = json.loads(self.texts[file])
             node = _pointed(self.files[file], pointer, ref)
             compiled: list[Check] = []
             self.targets[key] = lambda value: compiled[0](value)  # stands in while a recursive schema compiles

@@ -27,6 +27,7 @@ from typing import Any
 
 from generator.documents.docx.xmltext import attribute as _attr
 from generator.documents.docx.xmltext import escape as _xml_escape
+from generator.documents.docx.xmltext import strict_attribute, strict_text
 from generator.documents.layout import Layout, Style
 from generator.documents.model import Block, Cell, Chart, DocumentModel, PageBreak, Paragraph, Table
 
@@ -93,13 +94,13 @@ class _Element:
     def write(self, out: list[str]) -> None:
         out.append("<" + self.tag)
         for name, value in self.attrs:
-            out.append(f' {name}="{_escape_attr(value)}"')
+            out.append(f' {name}="{strict_attribute(value)}"')
         if self.text is None and not self.children:
             out.append("/>")
             return
         out.append(">")
         if self.text:
-            out.append(_escape_text(self.text))
+            out.append(strict_text(self.text))
         for child in self.children:
             child.write(out)
         out.append(f"</{self.tag}>")
@@ -115,26 +116,6 @@ class _Raw:
 
     def write(self, out: list[str]) -> None:
         out.append(self.xml)
-
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
-                               "\t": "&#9;"})
-
-
-def _checked(value: str) -> str:
-    if _XML_ILLEGAL.search(value):
-        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
-    return value
-
-
-def _escape_text(value: str) -> str:
-    return _checked(value).translate(_TEXT_ESCAPES)
-
-
-def _escape_attr(value: str) -> str:
-    return _checked(value).translate(_ATTR_ESCAPES)
 
 
 def _el(tag: str, parent: _Element | None = None, **attrs: str) -> _Element:
