@@ -150,6 +150,16 @@ def _events(spec: InputSpec, value: Any, rule: Mapping[str, Any]) -> list[tuple[
     return [(spec.name, int(value), to_decimal(rule["per_event"]))]
 
 
+def _tally(indicator: Mapping[str, Any], spec: InputSpec,
+           value: Any) -> tuple[Decimal, list[tuple[str, int, Decimal]], Decimal, str, str]:
+    """What an indicator scored per event comes to: its points, the events, their total, the unit, the working."""
+    events = _events(spec, value, indicator["rule"])
+    total = sum((count * weight for _, count, weight in events), Decimal(0))
+    unit = "次" if spec.kind == "events" else (spec.unit or "次")
+    detail = "；".join(f"{key} {count} {unit} × {_n(weight)} 分" for key, count, weight in events)
+    return to_decimal(indicator["points"]), events, total, unit, detail
+
+
 def _weights_problems(indicator: Mapping[str, Any], spec: InputSpec) -> list[str]:
     rule = indicator["rule"]
     if "points" not in indicator:
@@ -175,13 +185,9 @@ class DeductionPerEvent(RuleKind):
         return _weights_problems(indicator, spec)
 
     def score(self, indicator: Mapping[str, Any], spec: InputSpec, value: Any, no_data: str) -> Outcome:
-        points = to_decimal(indicator["points"])
-        events = _events(spec, value, indicator["rule"])
-        lost = sum((count * weight for _, count, weight in events), Decimal(0))
+        points, events, lost, unit, detail = _tally(indicator, spec, value)
         got = max(Decimal(0), points - lost)
         floor = "，扣完为止" if points - lost < 0 else ""
-        unit = "次" if spec.kind == "events" else (spec.unit or "次")
-        detail = "；".join(f"{key} {count} {unit} × {_n(weight)} 分" for key, count, weight in events)
         actual = "、".join(f"{key}{count}次" for key, count, _ in events) if spec.kind == "events" else f"{events[0][1]}{unit}"
         return Outcome(actual, got, f"{detail}，共扣 {two_places(lost)} 分{floor}", lost > 0)
 
@@ -214,13 +220,9 @@ class Bonus(RuleKind):
         return _weights_problems(indicator, spec)
 
     def score(self, indicator: Mapping[str, Any], spec: InputSpec, value: Any, no_data: str) -> Outcome:
-        points = to_decimal(indicator["points"])
-        events = _events(spec, value, indicator["rule"])
-        earned = sum((count * weight for _, count, weight in events), Decimal(0))
+        points, events, earned, unit, detail = _tally(indicator, spec, value)
         got = min(points, earned)
         cap = f"，最多加 {_n(points)} 分" if earned > points else ""
-        unit = "次" if spec.kind == "events" else (spec.unit or "次")
-        detail = "；".join(f"{key} {count} {unit} × {_n(weight)} 分" for key, count, weight in events)
         return Outcome("、".join(f"{k}{c}{unit}" for k, c, _ in events), got, f"{detail}，加 {two_places(earned)} 分{cap}", False)
 
 
