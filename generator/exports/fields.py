@@ -321,19 +321,10 @@ class Choice(FieldType):
 
 
 @register
-class Identifier(FieldType):
-    """A record number (used to find duplicates)."""
+class Identifier(Label):
+    """A record number (used to find duplicates): read as a label is; counted apart as the record's identity."""
 
     name = "id"
-
-    def bulk(self, spec: FieldSpec, cells: Sequence[Any]) -> list[Any]:
-        values = [c.strip() for c in cells]
-        if "" in values and not spec.optional:
-            raise ValueError("empty")
-        return values
-
-    def converter(self, spec: FieldSpec, cells: Sequence[Any]) -> Callable[[Any], Any]:
-        return _text
 
 
 @register
