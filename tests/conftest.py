@@ -51,3 +51,17 @@ def contract_copy(tmp_path: Path) -> Path:
     path = tmp_path / "contract.yaml"
     shutil.copy(CONTRACT, path)
     return path
+
+
+def sample_month(factory: pytest.TempPathFactory, month: str, seed: int) -> Path:
+    """A folder holding one small sample month (5 % of the contract's volume) made by `gen sample-data`."""
+    folder = factory.mktemp(f"month-{seed}")
+    assert run_cli("sample-data", "--month", month, "--scale", "0.05", "--seed", str(seed), "--out",
+                   str(folder)).exit_code == 0
+    return folder
+
+
+def copy_month(folder: Path, month: str, tmp_path: Path) -> Path:
+    """A data folder in tmp_path with a copy of ``folder``'s month, free to be damaged by one test."""
+    shutil.copytree(folder / month, tmp_path / "data" / month)
+    return tmp_path / "data"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from generator.errors import GenError, InputError
 from generator.output.batch import safe_name, write_batch
 from generator.source.loader import load_bytes
 
-from conftest import CONTRACT, run_cli
+from conftest import CONTRACT, copy_month, run_cli, sample_month
 from docx_inspect import body_text
 
 MONTH = "2024-03"
@@ -23,14 +22,11 @@ MONTH = "2024-03"
 
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("small")
-    assert run_cli("sample-data", "--month", MONTH, "--scale", "0.05", "--seed", "3", "--out", str(folder)).exit_code == 0
-    return folder
+    return sample_month(tmp_path_factory, MONTH, seed=3)
 
 
 def _copy(small_data: Path, tmp_path: Path) -> Path:
-    shutil.copytree(small_data / MONTH, tmp_path / "data" / MONTH)
-    return tmp_path / "data"
+    return copy_month(small_data, MONTH, tmp_path)
 
 
 def _report(data: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]

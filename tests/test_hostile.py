@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTRACT, run_cli
+from conftest import CONTRACT, copy_month, run_cli, sample_month
 from docx_inspect import body_text
 
 MONTH = "2024-03"
@@ -20,14 +20,11 @@ MONTH = "2024-03"
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    assert run_cli("sample-data", "--month", MONTH, "--scale", "0.05", "--seed", "4", "--out", str(folder)).exit_code == 0
-    return folder
+    return sample_month(tmp_path_factory, MONTH, seed=4)
 
 
 def _copy(data: Path, tmp_path: Path) -> Path:
-    shutil.copytree(data / MONTH, tmp_path / "data" / MONTH)
-    return tmp_path / "data"
+    return copy_month(data, MONTH, tmp_path)
 
 
 def _report(data: Path, tmp_path: Path, *extra: str):  # type: ignore[no-untyped-def]
