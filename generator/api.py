@@ -97,21 +97,40 @@ def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool
     The updated contract.yaml is built and validated before anything is written, so a record that
     would not validate leaves both the output folder and the contract untouched.
     """
-    from generator.output.batch import replace_file, write_batch
+    from generator.output.batch import write_batch
 
     path = home / job.contract
     _, output, files = _produce(job, home, pdf)
-    updated = None
-    if record_result:
-        from generator.analysis.assessment import record
+    if not record_result:
+        return write_batch(out_dir, files), output.warnings
+    from generator.analysis.assessment import record
 
-        updated = record(_read_text(path), path.name, output.result).encode("utf-8")
-        check_document(load_bytes(updated, path.name))  # never write a contract.yaml that would not validate
+    written: list[Path] = []
+
+    def add_record(text: str) -> str:
         _check_writable(path)
-    written = write_batch(out_dir, files)
-    if updated is not None:
-        written.append(replace_file(path, updated))
+        written.extend(write_batch(out_dir, files))
+        return record(text, path.name, output.result)
+
+    written.append(edit_contract(path, add_record)[0])
     return written, output.warnings
+
+
+def edit_contract(path: Path, change: Callable[[str], str]) -> tuple[Path, Contract]:
+    """Apply ``change`` to the text of contract.yaml under the one edit lock; return the path and the result.
+
+    The file is read only once the lock is held, so two editing commands run one after the other and
+    the second edits what the first wrote. The edited text is loaded and checked before it replaces the
+    file: an edit that would not validate writes nothing.
+    """
+    from generator.output.batch import contract_lock, replace_file
+
+    with contract_lock(path):
+        updated = change(_read_text(path)).encode("utf-8")
+        checked = check_document(load_bytes(updated, path.name))
+        _check_writable(path)
+        replace_file(path, updated)
+    return path, checked
 
 
 def _read_text(path: Path) -> str:
@@ -147,19 +166,20 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
     The new year copies the previous year's signatories and is a renewal with an empty contract
     number; a commented example shows how a change (here a fee change) is written once, in its year.
     """
-    from generator.output.batch import replace_file
     from generator.source.edit import append_year
 
-    contract = load_contract(path)
-    last = max(contract.years)
-    if year <= last:
-        raise UsageError(f"{path.name} 中已有 {last} 年度，新年度应晚于它（例如 {last + 1}）")
-    previous = contract.year(last)
-    block = new_year_block(year, previous)
-    updated = append_year(_read_text(path), path.name, block).encode("utf-8")
-    checked = check_document(load_bytes(updated, path.name))
-    _check_writable(path)
-    replace_file(path, updated)
+    last = 0
+
+    def append(text: str) -> str:
+        nonlocal last
+        # The years as they are once the lock is held: another command may have just added one.
+        current = check_document(load_bytes(text.encode("utf-8"), path.name))
+        last = max(current.years)
+        if year <= last:
+            raise UsageError(f"{path.name} 中已有 {last} 年度，新年度应晚于它（例如 {last + 1}）")
+        return append_year(text, path.name, new_year_block(year, current.year(last)))
+
+    _, checked = edit_contract(path, append)
     todo = [
         f"已在 {path.name} 的 years 中追加 {year} 年度。请填写或核对：",
         "  1. contract_number：合同编号（签订时由甲方编制；暂不知道可留空，文档中会留出空白）",

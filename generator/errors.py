@@ -17,6 +17,11 @@ class Problem:
     message: str
     severity: str = "error"
     years: tuple[int, ...] = ()  # the contract years it breaks, when not all of them
+    # Where the problem is in the merged contract year (``scoring.indicators[0].examples[1].points``), when
+    # that differs from ``path``, the place in the file: what a form of the year attaches the message to.
+    target: str = ""
+    # Lines the user may paste to fix it (e.g. recomputed worked examples); offered, never applied.
+    fix: str = ""
 
     def format(self) -> str:
         """Render as ``file:line:col: path: message`` (the form editors and CI logs link)."""
@@ -24,7 +29,8 @@ class Problem:
         prefix = "警告" if self.severity == "warning" else "错误"
         path = f" {self.path}:" if self.path else ""
         years = f"{'、'.join(map(str, self.years))} 年度：" if self.years else ""
-        return f"{where}:{path} {prefix}：{years}{self.message}"
+        fix = f"\n{self.fix.rstrip()}" if self.fix else ""
+        return f"{where}:{path} {prefix}：{years}{self.message}{fix}"
 
 
 def merge_years(problems: Iterable[Problem], all_years: Iterable[int]) -> list[Problem]:

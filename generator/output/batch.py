@@ -8,13 +8,14 @@ every file is in place, and an I/O failure puts every old file back. If the proc
 power loss), the next batch into the folder (or ``recover``) finishes a committed batch or removes an
 uncommitted one, so the folder holds exactly the old or exactly the new files and no debris.
 
-Concurrent runs into one folder are serialised by an exclusive lock on the folder itself.
+Concurrent runs into one folder are serialised by an exclusive lock (``filelock``, so it works on
+Windows as on POSIX) on a hidden lock file in the folder; commands that edit contract.yaml hold a lock
+beside it the same way (``contract_lock``) and read the file only once they hold it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import signal
@@ -22,6 +23,8 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from generator.errors import GenError
 
@@ -69,19 +72,37 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+LOCK_NAME = ".hcg.lock"
+
+
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the folder (no lock file left behind); waiting is said once on stderr."""
-    fd = os.open(folder, os.O_RDONLY)
+def _exclusive(lock_file: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file``; waiting is said once on stderr."""
+    lock = FileLock(lock_file)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"另一个 gen 命令正在写入 {folder}，等待其完成……", file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            lock.acquire(timeout=0)
+        except Timeout:
+            print(f"另一个 gen 命令正在{what}，等待其完成……", file=sys.stderr, flush=True)
+            lock.acquire()
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()
+
+
+def _locked(folder: Path) -> contextlib.AbstractContextManager[None]:
+    """An exclusive lock on an output folder."""
+    return _exclusive(folder / LOCK_NAME, f"写入 {folder}")
+
+
+def contract_lock(path: Path) -> contextlib.AbstractContextManager[None]:
+    """The one lock every command that edits ``path`` (contract.yaml) holds while it reads, edits and writes.
+
+    The lock file sits beside the file's real location (a linked contract is locked where it lives), so
+    two commands editing it at once take turns and the second reads what the first wrote.
+    """
+    target = path.resolve()
+    return _exclusive(target.with_name(f".{target.name}.lock"), f"修改 {path.name}")
 
 
 class Interrupted(GenError):
