@@ -45,12 +45,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
-    """A grid of cells; a cell covered by a span or a merge is simply absent from its row."""
+    """A grid of cells; a cell covered by a span or a merge is simply absent from its row.
+
+    ``row_changes`` (when given, one per row) marks a row as a tracked insertion (``"ins"``) or deletion
+    (``"del"``) in a redline; ``""`` is a row that stays, whose cells may carry run-level changes.
+    """
 
     rows: tuple[tuple[Cell, ...], ...]
     widths_mm: tuple[float, ...]
     header_rows: int = 1
     borders: bool = True
+    row_changes: tuple[str, ...] = ()
 
     def small(self) -> Table:
         """The same table set in the compact (五号) styles, for data-dense tables."""
