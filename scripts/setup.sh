@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# LibreOffice's own Python bridge: the tests have LibreOffice accept and reject a redline's changes.
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
 fc-list :lang=zh-cn 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 # Times New Roman's metric-compatible twin, so digits and amounts take the width they take in Word.
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)

@@ -119,7 +119,50 @@ def redline_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
         if op == "equal":
             out += new[j1:j2]
         else:
-            out += _region(old[i1:i2], new[j1:j2])
+            out += _renumbered(old[i1:i2], new[j1:j2])
+    return _apart(out)
+
+
+# The label a numbered paragraph starts with (第七条, 附件5, 1., （3）, 三、): an inserted article renumbers
+# those after it, and they are still the same paragraphs.
+_LABEL = re.compile(r"^(?:第[一二三四五六七八九十百0-9]+条|附件\s*[0-9]+|[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[）)]|"
+                    r"[一二三四五六七八九十]+、)")
+
+
+def _unlabelled(block: Block) -> tuple[object, ...]:
+    if isinstance(block, Paragraph):
+        return ("p", block.style, _LABEL.sub("", block.text))
+    return _key(block)
+
+
+def _renumbered(olds: Sequence[Block], news: Sequence[Block]) -> Iterator[Block]:
+    """Differing blocks aligned once more with their numbering labels set aside, so an article that moved
+    down a number pairs with itself rather than with whatever now holds its old number."""
+    matcher = SequenceMatcher(None, [_unlabelled(b) for b in olds], [_unlabelled(b) for b in news], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for old, new in zip(olds[i1:i2], news[j1:j2], strict=True):
+                yield from _pair(old, new)
+        else:
+            yield from _region(olds[i1:i2], news[j1:j2])
+
+
+def _apart(blocks: list[Block]) -> list[Block]:
+    """A changed paragraph that ends in inserted text, right before an inserted paragraph, shown as the old
+    paragraph deleted and the new one inserted.
+
+    LibreOffice joins adjacent insertions of one author and time into one; rejecting that one would also
+    take away the break after the changed paragraph, running it into the next.
+    """
+    out: list[Block] = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if isinstance(block, Paragraph) and block.segments and block.segments[-1][0] == "ins" \
+                and isinstance(following, Paragraph) and following.change == "ins":
+            old = "".join(text for kind, text in block.segments if kind != "ins")
+            out += [replace(block, text=old, segments=(), change="del"), replace(block, segments=(), change="ins")]
+        else:
+            out.append(block)
     return out
 
 

@@ -148,7 +148,9 @@ class _Merger:
                      identity: str) -> tuple[list[Any], Origin]:
         items = list(base)
         origins = list(base_origin.kids or [])  # type: ignore[arg-type]
-        required = set.intersection(*(set(item) for item in base)) if base else set()
+        # Fields every existing item has must be written for a new one (else the id is likely misspelt);
+        # worked examples never are, as a new item may come without them.
+        required = set.intersection(*(set(item) for item in base)) - {"examples"} if base else set()
         for index, change in enumerate(patch):
             change_origin: Origin = patch_origin.kids[index]  # type: ignore[index]
             ident = change[identity]
