@@ -6,7 +6,7 @@ written); ``check_sequence`` on the years together (terms that overlap, the serv
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,8 @@ def check_year(year: ContractYear) -> list[Problem]:
 
 def _fees(year: ContractYear) -> Iterator[Problem]:
     src, fees = year.source, year.data["fees"]
-    money_paths = [("fees", "total")] + [("fees", "items", i, "amount") for i in range(len(fees["items"]))]
+    money_paths: list[tuple[str | int, ...]] = [("fees", "total")]
+    money_paths += [("fees", "items", i, "amount") for i in range(len(fees["items"]))]
     if "labour_cost" in fees:
         money_paths += [("fees", "labour_cost", "min"), ("fees", "labour_cost", "max")]
     for path in money_paths:
@@ -128,7 +129,7 @@ def _scoring(year: ContractYear) -> Iterator[Problem]:
     src, scoring = year.source, year.data["scoring"]
     specs = specs_of(scoring)
     categories = {c["id"]: c for c in scoring["categories"]}
-    totals: Counter[str] = Counter()
+    totals: dict[str, Decimal] = defaultdict(Decimal)
     keys = Counter(i["key"] for i in scoring["indicators"])
     for index, item in enumerate(scoring["indicators"]):
         here = ("scoring", "indicators", index)
@@ -236,15 +237,15 @@ def check_sequence(contract: Contract) -> list[Problem]:
             found.append(doc.problem(("history", index, "year"), f"服务年度 {year} 重复记录"))
         elif years and year > years[0]:
             found.append(doc.problem(("history", index, "year"), f"既往服务年度 {year} 晚于 years 中的第一个年度 {years[0]}"))
-    previous = None
-    for year in contract.years.values():
-        here = ("years", str(year.year))
-        if year.entry.signed_on and abs(year.signed_on.year - year.year) > 1:
-            found.append(doc.problem((*here, "signed_on"), f"签订日期 {year.signed_on} 与合同年度 {year.year} 不符"))
-        if previous is not None and year.signed_on <= previous.term_end:
+    previous: ContractYear | None = None
+    for current in contract.years.values():
+        here = ("years", str(current.year))
+        if current.entry.signed_on and abs(current.signed_on.year - current.year) > 1:
+            found.append(doc.problem((*here, "signed_on"), f"签订日期 {current.signed_on} 与合同年度 {current.year} 不符"))
+        if previous is not None and current.signed_on <= previous.term_end:
             found.append(doc.problem((*here, "signed_on"), (
-                f"签订日期 {year.signed_on} 早于或等于上一年度服务期的最后一天 {previous.term_end}，服务期重叠")))
-        previous = year
+                f"签订日期 {current.signed_on} 早于或等于上一年度服务期的最后一天 {previous.term_end}，服务期重叠")))
+        previous = current
     return found
 
 

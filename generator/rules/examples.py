@@ -98,7 +98,7 @@ def _subtree(year: ContractYear, prefix: PathKey, skip: str = "") -> list[PathKe
 def _snippet(year: ContractYear, since: int, owner: PathKey, identity: tuple[str, Any], checked: list[_Checked]) -> str:
     """The lines to write under ``years.<since>``: the item, what that year already says of it, its examples."""
     field, ident = identity
-    section, listing = owner[0], owner[1]
+    section, listing = str(owner[0]), str(owner[1])
     written = _written_item(year, since, section, listing, field, ident)
     lines = [f"  {since}:", f"    {section}:", f"      {listing}:", f"        - {field}: {_flow(ident)}"]
     lines += [f"          {key}: {_flow(value)}" for key, value in written.items() if key not in (field, "examples")]

@@ -131,7 +131,7 @@ def _row(year: ContractYear, milestone: Milestone, ranks: Mapping[str, int]) -> 
         average = Decimal(sum(used.values())) / len(used)
         chosen = options[choose_tier(milestone.tiers, average, year.fractional_rank)]
     basis = f"签订合同{milestone.months_after_signing}个月后"
-    if milestone.ranked:
+    if milestone.ranking_months is not None:
         basis += (f"，依据第{milestone.ranking_months[0]}-{milestone.ranking_months[1]}个服务月"
                   f"（{cn_months(months)}）全省考核平均排名")
     return Row(

@@ -75,6 +75,11 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+def _position(event: Any) -> tuple[int, int]:
+    """Line and column (from 1) where a parser event starts."""
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
 def read_bounded(path: Path, name: str, limit: int = MAX_BYTES) -> bytes:
     """A regular file's bytes, refused before reading when it is too large or not a file at all.
 
@@ -177,7 +182,7 @@ class _Builder:
                     value = self._scalar(event, stack)
                     if not stack:
                         root = value
-                        self.marks[()] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                        self.marks[()] = _position(event)
                     else:
                         self._place(stack, value, event)
         except yaml.MarkedYAMLError as exc:
@@ -217,7 +222,7 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.fail(event, f"文件节点数过多（超过 {MAX_NODES} 个）")
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = _position(event)
         if not stack:
             self.marks[()] = mark
             return ()

@@ -83,7 +83,7 @@ class _Error:
         lines[index] = new_line
         try:
             for event in yaml.parse("\n".join(lines) + "\n", Loader=_PARSER):
-                if event.start_mark.line > stop:
+                if event.start_mark is not None and event.start_mark.line > stop:
                     return True
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
