@@ -132,15 +132,23 @@ def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool
 
 
 def record_assessment(path: Path, year: int, score: Decimal | None, passed: bool | None,
-                      breaches: tuple[str, ...] = ()) -> Path:
-    """Record a result the buyer issued for ``year`` in contract.yaml, without reading any exports."""
-    from generator.analysis.assessment import record_given
+                      breaches: tuple[str, ...] = ()) -> tuple[Path, str]:
+    """Record a result the buyer issued for ``year`` in contract.yaml, without reading any exports.
+
+    Returns the file and what was recorded, in words, with what it replaced.
+    """
+    from generator.analysis.assessment import record_given, recorded_words
+
+    previous: list[str] = []
 
     def add_record(text: str) -> str:
         contract = check_document(load_bytes(text.encode("utf-8"), path.name))
+        previous.append(recorded_words(contract.year(year).entry.assessment))
         return record_given(text, path.name, contract.year(year), score, passed, breaches)
 
-    return edit_contract(path, add_record)[0]
+    _, checked = edit_contract(path, add_record)
+    now = recorded_words(checked.year(year).entry.assessment)
+    return path, f"已在 {path.name} 的 years.{year} 中记录考核结果：{now}（此前：{previous[0]}）"
 
 
 def edit_contract(path: Path, change: Callable[[str], str]) -> tuple[Path, Contract]:

@@ -272,7 +272,9 @@ def assess(year: int, data_dir: Path, partial: bool, record_result: bool, score:
     if score is not None or passed is not None or breaches:
         if not record_result:
             raise click.UsageError("--score、--passed/--failed、--breach 用于记录甲方出具的结果，须与 --record 一起使用")
-        click.echo(str(api.record_assessment(contract_path, year, score, passed, breaches)))
+        path, words = api.record_assessment(contract_path, year, score, passed, breaches)
+        click.echo(str(path))
+        click.echo(words, err=True)
         return
     job = Job.relative("assessment", contract_path, year=year, data=str(data_dir), partial=partial, strict=strict)
     _report(*api.generate_assessment(job, contract_path.resolve().parent, out_dir, record_result, pdf))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import InputError, Problem, UsageError
 from generator.resources import TEMPLATES
+from generator.rules.model import ASSESSMENT_PART
 
 if TYPE_CHECKING:
     from generator.documents.model import DocumentModel
@@ -32,6 +33,15 @@ if TYPE_CHECKING:
 # from the cache never imports its builder (and jinja2 with it).
 BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
             "requirements": ("generator.documents.contract", "build_requirements")}
+# The parts of a contract year a document does not read (see ContractYear.parts). The contract's text never
+# reads the export columns, the report's settings, the sample or the calendar, nor the year's own recorded
+# result; a monthly report reads the exports and their settings; only the assessment reads the result.
+# `gen verify` compares the parts a document was made from, so a change elsewhere leaves it verified
+# (and regenerating it byte for byte is still the last word).
+_NOT_READ_BY_TEXT = frozenset({"exports", "report", "sample", "calendar", ASSESSMENT_PART})
+NOT_READ = {"contract": _NOT_READ_BY_TEXT, "requirements": _NOT_READ_BY_TEXT, "diff": _NOT_READ_BY_TEXT,
+            "invoices": _NOT_READ_BY_TEXT, "calendar": _NOT_READ_BY_TEXT - {"calendar"},
+            "report": frozenset({"sample", "calendar", ASSESSMENT_PART}), "assessment": frozenset({"sample", "calendar"})}
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
 
 
@@ -159,7 +169,7 @@ def run(job: Job, contract: Contract, home: Path) -> Output:
     for year in sorted(set(output.years)):
         # Each part of the year on its own, so `gen verify` can say which one changed; only the
         # assessment document reads the year's recorded result (recording it leaves the others verified).
-        for part, digest in contract.year(year).parts_used(reads_assessment=job.kind == "assessment").items():
+        for part, digest in contract.year(year).parts_used(NOT_READ.get(job.kind, _NOT_READ_BY_TEXT)).items():
             hashes[f"{job.contract}#{year}/{part}"] = digest
     custom = custom_xml(properties(job.describe(), hashes))
     output.files = {name: package(data, custom) if isinstance(data, dict) else data

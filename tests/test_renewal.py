@@ -97,6 +97,7 @@ def test_the_first_commands_record_the_result_and_append_the_year(walkthrough: d
     recorded = walkthrough["recorded"]
     assert "  2026:\n    kind: renewal\n" in recorded
     assert "assessment:  # 甲方出具的考核结果（gen assess --score）\n      score: 88\n      passed: true" in recorded
+    assert "记录考核结果：88 分，合格，无违约行为（此前：未记录）" in walkthrough["first"][2].stderr
     new_year = walkthrough["first"][1]
     assert "已在 contract.yaml 的 years 中追加 2026 年度" in new_year.stdout
     # The service-term warning says what the contract says and what to do.
@@ -110,9 +111,10 @@ def test_a_stale_example_is_reported_where_the_year_changes_the_rule_with_the_li
     lines = walkthrough["stale_text"].split("\n")
     line = next(n for n, text in enumerate(lines, 1) if "{key: answer_rate, target: 96}" in text)
     column = lines[line - 1].index("target: 96") + 1
-    first = stale.stderr.splitlines()[0]
-    assert first.startswith(f"contract.yaml:{line}:{column}: years.2026.scoring.indicators[0].target: 错误：2026 年度：“接通率”")
-    assert "输入 0.93 按规则得 7.00 分，算例写的是 8.00 分" in first
+    assert stale.stderr.startswith(f"contract.yaml:{line}:{column}: years.2026.scoring.indicators[0].target: ")
+    # The errors are exactly what the README prints (the warnings are left out there).
+    errors = [text for text in stale.stderr.rstrip("\n").split("\n") if ": 警告：" not in text]
+    assert errors == readme_block("output-3").split("\n")
     # The offered examples are the ones the README asks to write (inputs and points).
     offered = re.findall(r"- \{input: ([0-9.]+), points: ([0-9.]+)", stale.stderr)
     written = re.findall(r"- \{input: ([0-9.]+), points: ([0-9.]+)", readme_block("yaml-2"))
@@ -216,6 +218,10 @@ def test_a_signed_year_stays_verified_through_a_renewal_and_names_what_changed(t
         assert gen(tmp_path, step).returncode == 0
         assert "一致" in gen(tmp_path, "gen verify outputs/contract-2025.docx").stdout, step
     replace_in_year(contract, "# 本年度履约验收结果（下一年度续签依据）", "# 履约验收结果")  # a comment
+    assert "一致" in gen(tmp_path, "gen verify outputs/contract-2025.docx").stdout
+    # An export column the contract's text never reads (the monthly reports do).
+    replace_in_year(contract, "      confidential: {name: 保密, type: flag}\n",
+                    "      confidential: {name: 保密, type: flag}\n      resolved: {name: 是否解决, type: flag, optional: true}\n")
     assert "一致" in gen(tmp_path, "gen verify outputs/contract-2025.docx").stdout
     replace_in_year(contract, "    minimum: 25\n", "    minimum: 24\n")
     verdict = gen(tmp_path, "gen verify outputs/contract-2025.docx")

@@ -13,6 +13,7 @@ from generator.errors import GenError
 from generator.exports.ingest import Figures
 from generator.exports.month import load_month
 from generator.rules.inputs import rank_input
+from generator.rules.model import Assessment as RecordedAssessment
 from generator.rules.model import ContractYear
 from generator.rules.payment import Schedule, build_schedule
 from generator.rules.scoring import ScoreCard
@@ -86,6 +87,15 @@ def record(text: str, name: str, result: Assessment) -> str:
     The caller validates the result before anything is written.
     """
     return set_assessment(text, name, result.year, recorded_block(result))
+
+
+def recorded_words(result: RecordedAssessment | None) -> str:
+    """A recorded result in words: 88 分，合格，无违约行为."""
+    if result is None:
+        return "未记录"
+    score = f"{result.score:f} 分，" if result.score is not None else ""
+    breaches = f"违约行为：{'；'.join(result.breaches)}" if result.breaches else "无违约行为"
+    return f"{score}{'合格' if result.passed else '不合格'}，{breaches}"
 
 
 def record_given(text: str, name: str, contract: ContractYear, score: Decimal | None, passed: bool | None,

@@ -60,17 +60,29 @@ def diff_segments(old: str, new: str, narrow: bool = False) -> tuple[Segment, ..
 
 
 def _separable(segments: list[Segment]) -> list[Segment]:
-    """A number replaced by a number takes the character before it into both, so a narrow cell may break
-    the line between the struck and the new number (``于140`` | ``于145万元``) instead of reading them as one
-    long number; accepting or rejecting still gives each text exactly."""
+    """A number replaced by a number in a narrow cell takes its unit (``140万`` → ``145万``), or else the
+    character before it, into both, so the line may break between the struck and the new number instead of
+    reading them as one long number; accepting or rejecting still gives each text exactly."""
     out = list(segments)
-    for index in range(1, len(out) - 1):
-        (kind, before), (deleted_kind, deleted), (inserted_kind, inserted) = out[index - 1], out[index], out[index + 1]
-        if (kind, deleted_kind, inserted_kind) == ("", "del", "ins") and before[-1:] and not before[-1].isspace() \
-                and not before[-1].isdigit() and deleted[:1].isdigit() and inserted[:1].isdigit():
-            out[index - 1] = ("", before[:-1])
-            out[index], out[index + 1] = ("del", before[-1] + deleted), ("ins", before[-1] + inserted)
+    for index in range(len(out) - 1):
+        (deleted_kind, deleted), (inserted_kind, inserted) = out[index], out[index + 1]
+        if (deleted_kind, inserted_kind) != ("del", "ins") or not (deleted[-1:].isdigit() or deleted.endswith("%")) \
+                or not inserted[:1].isdigit() or not deleted[:1].isdigit():
+            continue
+        after = out[index + 2] if index + 2 < len(out) and out[index + 2][0] == "" else None
+        before = out[index - 1] if index > 0 and out[index - 1][0] == "" else None
+        if after and after[1][:1] in _UNITS:
+            unit = after[1][:1]
+            out[index], out[index + 1] = ("del", deleted + unit), ("ins", inserted + unit)
+            out[index + 2] = ("", after[1][1:])
+        elif before and before[1][-1:] and not before[1][-1].isspace() and not before[1][-1].isdigit():
+            lead = before[1][-1]
+            out[index - 1] = ("", before[1][:-1])
+            out[index], out[index + 1] = ("del", lead + deleted), ("ins", lead + inserted)
     return [segment for segment in out if segment[1]]
+
+
+_UNITS = frozenset("万亿元角分人日月年天次件个名项期条秒通位户%）)")
 
 
 def _line_text(line: str | Paragraph) -> str:
@@ -95,17 +107,51 @@ def _key(block: Block) -> tuple[object, ...]:
     return ("b",)
 
 
-def _kind(block: Block) -> tuple[object, ...]:
-    """What a block may be paired with: a paragraph of the same style, a table of the same columns."""
-    if isinstance(block, Paragraph):
-        return ("p", block.style)
-    if isinstance(block, Table):
-        return ("t", len(block.widths_mm))
-    return (type(block).__name__,)
+# -- alignment ------------------------------------------------------------------------------------------
+
+# The label a numbered paragraph or row starts with (第七条, 附件5, 1., （3）, 三、): an inserted article or
+# indicator renumbers those after it, and they are still the same paragraphs and rows.
+_LABEL = re.compile(r"^(?:第[一二三四五六七八九十百0-9]+条|附件\s*[0-9]+|[0-9]+[.．、]\s*|[（(][0-9一二三四五六七八九十]+[）)]|"
+                    r"[一二三四五六七八九十]+、)")
 
 
-def _alike(old: str, new: str) -> bool:
-    return SequenceMatcher(None, _TOKEN.findall(old), _TOKEN.findall(new), autojunk=False).ratio() >= _ALIKE
+def _unlabelled(text: str) -> str:
+    return "\n".join(_LABEL.sub("", line) for line in text.split("\n"))
+
+
+def _similarity(old: str, new: str) -> float:
+    """How alike two texts are once their numbering labels are set aside (1.0: the same)."""
+    a, b = _unlabelled(old), _unlabelled(new)
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, _TOKEN.findall(a), _TOKEN.findall(b), autojunk=False).ratio()
+
+
+def _align(olds: Sequence[Any], news: Sequence[Any], score: Any) -> list[tuple[int | None, int | None]]:
+    """Old and new items in order, paired where they are alike enough (``score`` ≥ _ALIKE, or None when
+    they may not pair at all); the pairing that keeps the most likeness wins. Unpaired items stand alone."""
+    n, m = len(olds), len(news)
+    scores = [[score(o, w) for w in news] for o in olds]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = scores[i][j]
+            paired = best[i + 1][j + 1] + s if s is not None and s >= _ALIKE else -1.0
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    out: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    while i < n or j < m:
+        s = scores[i][j] if i < n and j < m else None
+        if s is not None and s >= _ALIKE and best[i][j] == best[i + 1][j + 1] + s:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            out.append((i, None))
+            i += 1
+        else:
+            out.append((None, j))
+            j += 1
+    return out
 
 
 # -- blocks --------------------------------------------------------------------------------------------
@@ -119,32 +165,30 @@ def redline_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
         if op == "equal":
             out += new[j1:j2]
         else:
-            out += _renumbered(old[i1:i2], new[j1:j2])
+            out += _region(old[i1:i2], new[j1:j2])
     return _apart(out)
 
 
-# The label a numbered paragraph starts with (第七条, 附件5, 1., （3）, 三、): an inserted article renumbers
-# those after it, and they are still the same paragraphs.
-_LABEL = re.compile(r"^(?:第[一二三四五六七八九十百0-9]+条|附件\s*[0-9]+|[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[）)]|"
-                    r"[一二三四五六七八九十]+、)")
+def _block_score(old: Block, new: Block) -> float | None:
+    """How alike two blocks are, or None when they cannot be shown as one changed block."""
+    if isinstance(old, Paragraph) and isinstance(new, Paragraph) and old.style == new.style:
+        return _similarity(old.text, new.text)
+    if isinstance(old, Table) and isinstance(new, Table) and old.widths_mm == new.widths_mm:
+        return max(_similarity(_text(old), _text(new)), _ALIKE)  # a table of the same columns stays a table
+    if isinstance(old, PageBreak) and isinstance(new, PageBreak):
+        return 1.0
+    return None
 
 
-def _unlabelled(block: Block) -> tuple[object, ...]:
-    if isinstance(block, Paragraph):
-        return ("p", block.style, _LABEL.sub("", block.text))
-    return _key(block)
-
-
-def _renumbered(olds: Sequence[Block], news: Sequence[Block]) -> Iterator[Block]:
-    """Differing blocks aligned once more with their numbering labels set aside, so an article that moved
-    down a number pairs with itself rather than with whatever now holds its old number."""
-    matcher = SequenceMatcher(None, [_unlabelled(b) for b in olds], [_unlabelled(b) for b in news], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for old, new in zip(olds[i1:i2], news[j1:j2], strict=True):
-                yield from _pair(old, new)
-        else:
-            yield from _region(olds[i1:i2], news[j1:j2])
+def _region(olds: Sequence[Block], news: Sequence[Block]) -> Iterator[Block]:
+    """A run of differing blocks: alike ones paired and diffed, the others deleted or inserted."""
+    for i, j in _align(olds, news, _block_score):
+        if i is not None and j is not None:
+            yield from _pair(olds[i], news[j])
+        elif i is not None:
+            yield from _deleted(olds[i])
+        elif j is not None:
+            yield from _inserted(news[j])
 
 
 def _apart(blocks: list[Block]) -> list[Block]:
@@ -166,30 +210,13 @@ def _apart(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _region(olds: Sequence[Block], news: Sequence[Block]) -> Iterator[Block]:
-    """A run of differing blocks: those of the same kind paired in order, the rest deleted or inserted."""
-    matcher = SequenceMatcher(None, [_kind(b) for b in olds], [_kind(b) for b in news], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for old, new in zip(olds[i1:i2], news[j1:j2], strict=True):
-                yield from _pair(old, new)
-        else:
-            for old in olds[i1:i2]:
-                yield from _deleted(old)
-            for new in news[j1:j2]:
-                yield from _inserted(new)
-
-
 def _pair(old: Block, new: Block) -> Iterator[Block]:
-    if isinstance(old, Paragraph) and isinstance(new, Paragraph) and _alike(old.text, new.text):
+    if isinstance(old, Paragraph) and isinstance(new, Paragraph):
         yield replace(new, segments=diff_segments(old.text, new.text))
-    elif isinstance(old, Table) and isinstance(new, Table) and old.widths_mm == new.widths_mm:
+    elif isinstance(old, Table) and isinstance(new, Table):
         yield table_redline(old, new)
-    elif isinstance(old, PageBreak) and isinstance(new, PageBreak):
-        yield new
     else:
-        yield from _deleted(old)
-        yield from _inserted(new)
+        yield new
 
 
 def _deleted(block: Block) -> Iterator[Block]:
@@ -218,6 +245,10 @@ def _row_key(row: Row) -> tuple[object, ...]:
     return tuple((cell.span, tuple(_line_text(line) for line in cell.lines)) for cell in row)
 
 
+def _row_text(rows: Sequence[Row]) -> str:
+    return "\n".join(_line_text(line) for row in rows for cell in row for line in cell.lines)
+
+
 def _bands(table: Table) -> list[tuple[int, int]]:
     """The table's rows as bands ``[start, end)``: rows joined by a vertically merged cell stay together."""
     rows, bands, start = table.rows, [], 0
@@ -237,26 +268,31 @@ def table_redline(old: Table, new: Table) -> Table:
     """The new table with row-level tracked changes against the old one (same columns)."""
     rows: list[Row] = []
     changes: list[str] = []
-    old_bands, new_bands = _bands(old), _bands(new)
-
-    def key(table: Table, band: tuple[int, int]) -> tuple[object, ...]:
-        return tuple(_row_key(row) for row in table.rows[band[0]:band[1]])
-
-    matcher = SequenceMatcher(None, [key(old, b) for b in old_bands], [key(new, b) for b in new_bands], autojunk=False)
+    old_bands = [old.rows[a:b] for a, b in _bands(old)]
+    new_bands = [new.rows[a:b] for a, b in _bands(new)]
+    matcher = SequenceMatcher(None, [tuple(map(_row_key, band)) for band in old_bands],
+                              [tuple(map(_row_key, band)) for band in new_bands], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            for start, end in new_bands[j1:j2]:
-                rows += new.rows[start:end]
-                changes += [""] * (end - start)
+            for band in new_bands[j1:j2]:
+                rows += band
+                changes += [""] * len(band)
             continue
         olds, news = old_bands[i1:i2], new_bands[j1:j2]
-        for index in range(max(len(olds), len(news))):
-            before = old.rows[slice(*olds[index])] if index < len(olds) else ()
-            after = new.rows[slice(*news[index])] if index < len(news) else ()
-            for row, change in _band(tuple(before), tuple(after)):
+        for i, j in _align(olds, news, _band_score):
+            for row, change in _band(olds[i] if i is not None else (), news[j] if j is not None else ()):
                 rows.append(row)
                 changes.append(change)
     return replace(new, rows=tuple(rows), row_changes=tuple(changes))
+
+
+def _band_score(old: tuple[Row, ...], new: tuple[Row, ...]) -> float | None:
+    if len(old) == 1 and len(new) == 1 and _row_pair(old[0], new[0]) is None:
+        return None
+    if len(old) > 1 or len(new) > 1:
+        # A band of merged rows (a category beside its indicators) is the same band when its first row is.
+        return _similarity(_row_text(old[:1]), _row_text(new[:1])) if _row_pair(old[0], new[0]) else None
+    return _similarity(_row_text(old), _row_text(new))
 
 
 def _band(old: tuple[Row, ...], new: tuple[Row, ...]) -> list[tuple[Row, str]]:
@@ -273,24 +309,29 @@ def _band(old: tuple[Row, ...], new: tuple[Row, ...]) -> list[tuple[Row, str]]:
     if first is None:
         return whole
     rest: list[tuple[Row, str]] = []
-    matcher = SequenceMatcher(None, [_row_key(r) for r in old[1:]], [_row_key(r) for r in new[1:]], autojunk=False)
+    tail_old, tail_new = old[1:], new[1:]
+    matcher = SequenceMatcher(None, [_row_key(r) for r in tail_old], [_row_key(r) for r in tail_new], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            rest += [(row, "") for row in new[1:][j1:j2]]
+            rest += [(row, "") for row in tail_new[j1:j2]]
             continue
-        olds, news = old[1:][i1:i2], new[1:][j1:j2]
-        for index in range(max(len(olds), len(news))):
-            paired = _row_pair(olds[index], news[index]) if index < len(olds) and index < len(news) else None
-            if paired is not None:
+        olds, news = tail_old[i1:i2], tail_new[j1:j2]
+        for i, j in _align(olds, news, _row_score):
+            if i is not None and j is not None:
+                paired = _row_pair(olds[i], news[j])
+                assert paired is not None  # _row_score lets only rows of one shape pair
                 rest.append((paired, ""))
-                continue
-            if index < len(olds):
-                rest.append((olds[index], "del"))
-            if index < len(news):
-                rest.append((news[index], "ins"))
+            elif i is not None:
+                rest.append((olds[i], "del"))
+            elif j is not None:
+                rest.append((news[j], "ins"))
     span = len(rest)
     top = tuple(replace(cell, merge_down=span) if cell.merge_down else cell for cell in first)
     return [(top, ""), *rest]
+
+
+def _row_score(old: Row, new: Row) -> float | None:
+    return _similarity(_row_text([old]), _row_text([new])) if _row_pair(old, new) is not None else None
 
 
 def _merged_from_top(rows: tuple[Row, ...]) -> bool:
@@ -301,13 +342,9 @@ def _merged_from_top(rows: tuple[Row, ...]) -> bool:
 
 
 def _row_pair(old: Row, new: Row) -> Row | None:
-    """A row whose cells carry the changes, or None when the rows differ in shape or are too unlike."""
+    """A row whose cells carry the changes, or None when the rows differ in shape."""
     if len(old) != len(new) or any(o.span != n.span or bool(o.merge_down) != bool(n.merge_down) or
                                    len(o.lines) != len(n.lines) for o, n in zip(old, new, strict=True)):
-        return None
-    old_text = "\n".join(_line_text(line) for cell in old for line in cell.lines)
-    new_text = "\n".join(_line_text(line) for cell in new for line in cell.lines)
-    if old_text != new_text and not _alike(old_text, new_text):
         return None
     return tuple(_cell_pair(o, n) for o, n in zip(old, new, strict=True))
 
@@ -330,8 +367,15 @@ _LONG = 60
 ADDED, REMOVED = "（新增）", "（删除）"
 
 
-def _year_or_none(year: int | None) -> str:
-    return f"{year}年度" if year is not None else "（无）"
+def _prior(year: ContractYear) -> str:
+    """The result a renewal rests on: the prior year and what was recorded for it."""
+    if year.prior_year is None:
+        return "（无）"
+    result = year.prior_assessment
+    if result is None:
+        return f"{year.prior_year}年度：未记录"
+    score = f"{result.score:f}分，" if result.score is not None else ""
+    return f"{year.prior_year}年度：{score}{'合格' if result.passed else '不合格'}"
 
 
 def _shown(value: Any) -> str:
@@ -346,10 +390,21 @@ def _shown(value: Any) -> str:
             return "、".join(_shown(v) for v in value)
         return f"（{len(value)} 项）"
     if isinstance(value, dict):
-        name = value.get("name") or value.get("title")
-        return str(name) if name else f"（{len(value)} 项）"
+        return _entry(value)
     text = str(value)
     return text if len(text) <= _LONG else text[:_LONG] + "…"
+
+
+def _entry(value: dict[str, Any]) -> str:
+    """A whole entry in words: what it is called, and its amount or share when it has one."""
+    name = next((str(value[k]) for k in ("name", "title", "label", "description") if value.get(k)), "")
+    if not name and "months_after_signing" in value:
+        name = f"签订合同{value['months_after_signing']}个月后"
+    figures = [f"{value[k]:f}" if isinstance(value[k], Decimal) else str(value[k])
+               for k in ("amount", "points", "target") if k in value]
+    if name and figures:
+        return f"{name}（{'、'.join(figures)}）"
+    return name or "、".join(figures) or "（整项）"
 
 
 def _item_name(data: Any, path: tuple[Any, ...]) -> str:
@@ -365,7 +420,15 @@ def _item_name(data: Any, path: tuple[Any, ...]) -> str:
             node = node[part]
         else:
             return ""
-    return str(node.get("name") or node.get("title") or "") if isinstance(node, dict) else ""
+    return str(node.get("name") or node.get("title") or node.get("label") or "") if isinstance(node, dict) else ""
+
+
+def _milestone_label(before: ContractYear, after: ContractYear, path: tuple[Any, ...]) -> str:
+    """A payment milestone as the documents name it (第2笔) when its data gives it no name."""
+    if path[:2] != ("payment", "milestones"):
+        return ""
+    ident = str(path[-1]).partition("=")[2]
+    return next((m.label for year in (after, before) for m in year.milestones if m.id == ident), "")
 
 
 def _label(before: ContractYear, after: ContractYear, path: tuple[Any, ...]) -> str:
@@ -378,10 +441,13 @@ def _label(before: ContractYear, after: ContractYear, path: tuple[Any, ...]) -> 
         # What the entry belongs to (具体指标, 输入), unless that is the section itself.
         container = f"{names[depth - 1]} " if 1 < depth <= len(names) else ""
         if isinstance(part, str) and "=" in part:
-            name = _item_name(after.data, path[: depth + 1]) or _item_name(before.data, path[: depth + 1])
+            name = _item_name(after.data, path[: depth + 1]) or _item_name(before.data, path[: depth + 1]) \
+                or _milestone_label(before, after, path[: depth + 1])
             parts.append(f"{container}“{name or part.partition('=')[2]}”")
         elif depth < len(names) and names[depth] == names[depth - 1]:
-            parts.append(f"{container}“{part}”")  # a key of a free mapping (an input's name) names the entry
+            # A key of a free mapping names the entry (an input's name), unless the entry has a name of its own.
+            name = _item_name(after.data, path[: depth + 1]) or _item_name(before.data, path[: depth + 1])
+            parts.append(f"{container}“{name or part}”")
         else:
             named_last = False
             continue
@@ -407,11 +473,12 @@ def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, s
 
     facts = [
         ("合同编号", "contract_number", before.contract_number or "（空，待手填）", after.contract_number or "（空，待手填）"),
-        ("签订日期", "signed_on", cn_date(before.signed_on), cn_date(after.signed_on)),
+        ("签订日期", "signed_on" if after.entry.signed_on else "（未写 signed_on：上一年度服务期满的次日）",
+         cn_date(before.signed_on), cn_date(after.signed_on)),
         ("服务期限", "signed_on + terms.duration_months", f"{cn_date(before.term_start)}至{cn_date(before.term_end)}",
          f"{cn_date(after.term_start)}至{cn_date(after.term_end)}"),
         ("预算年度", "budget_year", str(before.budget_year), str(after.budget_year)),
-        ("上年度考核", "（上一年度的 assessment）", _year_or_none(before.prior_year), _year_or_none(after.prior_year)),
+        ("上年度考核", "（上一年度的 assessment）", _prior(before), _prior(after)),
         ("甲方签字人", "signatories.buyer", before.signatories["buyer"], after.signatories["buyer"]),
         ("乙方签字人", "signatories.supplier", before.signatories["supplier"], after.signatories["supplier"]),
         ("合同类型", "kind", KIND_NAMES.get(before.kind, before.kind), KIND_NAMES.get(after.kind, after.kind)),
@@ -432,7 +499,13 @@ def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, s
             top = path[:2]
             if top not in texts:
                 texts.add(top)
-                changes.append((_label(before, after, top), show_path(top), "（条款文字）", "（有修改，见正文修订）"))
+                label = _label(before, after, top)
+                if len(path) == 2 and old is None:
+                    changes.append((label + ADDED, show_path(top), "（无）", "（新增，见正文修订）"))
+                elif len(path) == 2 and new is None:
+                    changes.append((label + REMOVED, show_path(top), "（删除，见正文修订）", "（无）"))
+                else:
+                    changes.append((label, show_path(top), "（条款文字）", "（有修改，见正文修订）"))
             continue
         label = _label(before, after, path)
         if old is None and isinstance(new, dict):

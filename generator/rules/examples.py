@@ -70,7 +70,7 @@ def _stale(year: ContractYear, owner: PathKey, rule_paths: list[PathKey], checke
                  key=len, default=max(changed, key=len))
     details = "；".join(message for _, c in wrong for message in (m for _, m in c.wrong.values()))
     message = (f"“{name}”的算例是按 {since} 年度以前的规则写的，{since} 年度修改规则后有 {len(wrong)} 个不再成立（{details}）。"
-               f"请核对后在 years.{since} 的这一项下写出本年度的算例（下面是按新规则重算的结果，说明为计算过程）：")
+               "下面是按新规则重算的算例（说明为计算过程），请逐个核对后写进该年度；算例是用来核对规则的，工具不会自动写入。")
     yield replace(year.source.problem(change, message), target=format_path(examples),
                   fix=_snippet(year, since, owner, identity, checked))
 
@@ -96,24 +96,27 @@ def _subtree(year: ContractYear, prefix: PathKey, skip: str = "") -> list[PathKe
 
 
 def _snippet(year: ContractYear, since: int, owner: PathKey, identity: tuple[str, Any], checked: list[_Checked]) -> str:
-    """The lines to write under ``years.<since>``: the item, what that year already says of it, its examples."""
+    """Where to write under ``years.<since>`` and the lines: the item with what that year already says of it,
+    and the examples recomputed (notes: how the rule got there), indented as they stand under the year."""
     field, ident = identity
     section, listing = str(owner[0]), str(owner[1])
-    written = _written_item(year, since, section, listing, field, ident)
-    lines = [f"  {since}:", f"    {section}:", f"      {listing}:", f"        - {field}: {_flow(ident)}"]
-    lines += [f"          {key}: {_flow(value)}" for key, value in written.items() if key not in (field, "examples")]
-    lines.append("          examples:")
+    entry = year.source.document.data.get("years", {}).get(str(since)) or {}
+    items = (entry.get(section) or {}).get(listing) if isinstance(entry.get(section), dict) else None
+    written = next((i for i in items or () if isinstance(i, dict) and i.get(field) == ident), None)
+    item = [f"- {field}: {_flow(ident)}"]
+    item += [f"  {key}: {_flow(value)}" for key, value in (written or {}).items() if key not in (field, "examples")]
+    item.append("  examples:")
     for c in checked:
         fixed = {**c.example, **{k: v for k, (v, _) in c.wrong.items()}, "note": c.note}
-        lines.append(f"            - {_flow(fixed)}")
-    return "\n".join(lines)
-
-
-def _written_item(year: ContractYear, since: int, section: str, listing: str, field: str, ident: Any) -> Mapping[str, Any]:
-    """What ``years.<since>`` itself writes for the item, if anything."""
-    entry = year.source.document.data.get("years", {}).get(str(since), {})
-    items = ((entry or {}).get(section) or {}).get(listing) or []
-    return next((i for i in items if isinstance(i, dict) and i.get(field) == ident), {})
+        item.append(f"    - {_flow(fixed)}")
+    if written is not None:
+        where = f"把 years.{since} 的 {section}.{listing} 中 {field} 为 {ident} 的一项换成："
+        return "\n".join([where, *(f"        {line}" for line in item)])
+    if items is not None:
+        where = f"在 years.{since} 的 {section}.{listing} 中加上这一项："
+        return "\n".join([where, *(f"        {line}" for line in item)])
+    where = f"在 years.{since} 下写（该年度已有 {section}: 时，写在其中）："
+    return "\n".join([where, f"    {section}:", f"      {listing}:", *(f"        {line}" for line in item)])
 
 
 def _flow(value: Any) -> str:

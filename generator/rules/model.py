@@ -198,9 +198,9 @@ class ContractYear:
         digests[ASSESSMENT_PART] = _digest(entry.assessment)
         return MappingProxyType(digests)
 
-    def parts_used(self, reads_assessment: bool = False) -> dict[str, str]:
-        """The parts a document of this year is made from: all but the recorded assessment, unless it reads it."""
-        return {name: digest for name, digest in self.parts.items() if reads_assessment or name != ASSESSMENT_PART}
+    def parts_used(self, left_out: frozenset[str] = frozenset()) -> dict[str, str]:
+        """The digests of the parts a document is made from: every part but those it does not read."""
+        return {name: digest for name, digest in self.parts.items() if name not in left_out}
 
     @cached_property
     def fingerprint(self) -> str:
