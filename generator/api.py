@@ -22,7 +22,8 @@ from generator.validation import check_document, load_contract
 if TYPE_CHECKING:
     from generator.rules.model import Contract, ContractYear
 
-__all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_sample", "init",
+__all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_notice",
+           "generate_sample", "init",
            "load_contract", "new_year", "plan_all", "validate", "verify"]
 
 
@@ -52,6 +53,7 @@ def validate(path: Path, strict: bool = False) -> Report:
 
 def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     from generator.documents.contract import build_contract, build_requirements
+    from generator.documents.notice import notice_problems
     from generator.errors import merge_years
     from generator.rules.resolve import renewal_problems
 
@@ -60,6 +62,7 @@ def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     for year in contract.years.values():
         for builder in (build_contract, build_requirements):
             found += builder(year)[1]
+        found += notice_problems(year)
         found += renewal_problems(contract, year.year)
     errors, warnings = split_problems(found, strict)
     if errors:
@@ -88,6 +91,14 @@ def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[li
 
     _, output, files = _produce(job, home, pdf)
     return write_batch(out_dir, files), output.warnings
+
+
+def generate_notice(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
+    """Write the year's contract announcement; also return what it leaves out as confidential (labels only)."""
+    from generator.output.batch import write_batch
+
+    _, output, files = _produce(job, home, pdf)
+    return write_batch(out_dir, files), output.warnings, list(output.result.left_out)
 
 
 def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool = False,
@@ -189,6 +200,9 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
         "  5. 本年度变化的合同内容（预算、费用明细、付款、人员、考核指标……）：写在该年度下，只写变化的部分",
         f"然后运行 gen validate，再运行 gen contract --year {year} 和 gen diff --from {last} --to {year} 核对。",
     ]
+    from generator.documents.statutory import checklist
+
+    todo += ["法定事务（签订日期以实际为准；gen calendar 按实际日期列出）：", *(f"  - {w}" for w in checklist(checked.year(year)))]
     from generator.rules.resolve import renewal_problems
 
     return todo, sorted(renewal_problems(checked, year))

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # from the cache never imports its builder (and jinja2 with it).
 BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
             "requirements": ("generator.documents.contract", "build_requirements")}
-KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
+KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar", "notice", "acceptance",
+         "archive")
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,43 @@ def _calendar(job: Job, contract: Contract, _: Path) -> Output:
     return Output({f"calendar-{job.year}.ics": data}, warnings, years=[year.year])
 
 
+def _notice(job: Job, contract: Contract, _: Path) -> Output:
+    from generator.documents.notice import announcement, build_notice, notice_text
+    from generator.rules.statutes import SHIPPED
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    if year.data.get("statutes", {}).get("notice") is None:
+        raise InputError([year.source.problem((), "合同中没有 statutes.notice（主要标的、服务要求、履约地点和方式），"
+                                                  "无法生成合同公告：请在 contract.yaml 的 statutes 部分加上 notice")])
+    notice, problems = announcement(year)
+    if problems:
+        raise InputError(problems)
+    files = {f"notice-{job.year}.docx": _docx(build_notice(year, notice)), f"notice-{job.year}.txt": notice_text(notice)}
+    return Output(files, warnings, [SHIPPED], [year.year], notice)
+
+
+def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
+    from generator.analysis.acceptance import performance
+    from generator.documents.acceptance import announcement_text, build_acceptance, standards
+    from generator.rules.statutes import SHIPPED
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    data_dir = job.path(home, "data") or home / "data"
+    result = performance(year, data_dir)
+    rows, problems = standards(year, result)
+    if problems:
+        raise InputError(problems)
+    if result.missing:
+        warnings.append(Problem(os.path.normpath(data_dir), 1, 1, "", (
+            f"{job.year} 年度验收期内缺少 {'、'.join(result.missing)} 的数据：验收书中凡包含这些月份的数字均注明缺数据，"
+            "年度考核得分只按已有月份计算，不作为验收结论"), "warning"))
+    files = {f"acceptance-{job.year}.docx": _docx(build_acceptance(year, result, rows)),
+             f"acceptance-notice-{job.year}.txt": announcement_text(year, result)}
+    return Output(files, warnings, [SHIPPED, *month_sources(data_dir, result.months)], [year.year], result)
+
+
 _RUNNERS: dict[str, Callable[[Job, Contract, Path], Output]] = {
     "contract": _contract, "requirements": _requirements, "invoices": _invoices, "report": _report,
-    "assessment": _assessment, "diff": _diff, "calendar": _calendar,
+    "assessment": _assessment, "diff": _diff, "calendar": _calendar, "notice": _notice,
+    "acceptance": _acceptance,
 }

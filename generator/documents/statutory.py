@@ -1,18 +1,62 @@
-"""Blocks that set a contract's own terms against the statutes: the SME payment terms in the payment schedule."""
+"""What the documents of the statutory duties share: clause rendering, confidential marks, the SME payment section
+of the payment schedule and the checklist of a new year."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from generator.documents.context import contract_context
 from generator.documents.model import Block, Cell, Paragraph, Table
+from generator.documents.templating import Renderer
 from generator.rules.model import ContractYear
 from generator.rules.numerals import cn_date
 from generator.rules.statutes import (
     SIZE_WORDS,
+    Statutes,
     TermCheck,
+    assessment_end,
     interest_check,
     payment_terms,
     signing_deadlines,
     statutes_of,
 )
+from generator.source.loader import PathKey
+
+
+def clause_renderer(year: ContractYear) -> Renderer:
+    """A renderer of the year's clause texts (snippets rendered first, as the contract has them)."""
+    renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))
+    renderer.context["snippets"] = {name: renderer.render(text, ("snippets", name))
+                                    for name, text in year.data["snippets"].items()}
+    return renderer
+
+
+def value_at(data: Any, path: PathKey) -> Any:
+    """The value at a path of the merged contract (None when absent)."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def hidden_by(path: PathKey, statutes: Statutes) -> str | None:
+    """The confidential entry (statutes.confidential) that covers ``path``, if any."""
+    dotted = ".".join(map(str, path))
+    return next((c for c in statutes.confidential if dotted == c or dotted.startswith(c + ".")), None)
+
+
+def confidential_label(year: ContractYear, path: str) -> str:
+    """A confidential entry in words: the party's short name and the field's title from the schema."""
+    from generator.source.schema import titles
+
+    parts = tuple(path.split("."))
+    names = titles("contract.schema.json", parts)
+    if parts[0] == "parties" and len(parts) > 2 and parts[1] in year.data["parties"]:
+        return year.data["parties"][parts[1]]["short"] + names[-1]
+    return "·".join(names[1:] or names)
+
 
 _STATUS = {"within": "符合", "agreed": "符合（合同约定）", "over": "超过最长期限", "advance": "预付款",
            "unknown": "无法核对", "not_in_force": "条例尚未施行"}
@@ -55,11 +99,20 @@ def _table(checks: list[TermCheck]) -> Table:
     return Table(tuple(rows), (22, 26, 24, 24, 60)).small()
 
 
-def deadline_words(year: ContractYear) -> list[str]:
-    """One line per statutory deadline after signing, for checklists (gen new-year)."""
+def checklist(year: ContractYear) -> list[str]:
+    """One line per statutory duty of the year (deadlines after signing, acceptance, SME payment terms)."""
+    statutes = statutes_of(year)
     lines = []
-    for due in signing_deadlines(year):
+    for due in signing_deadlines(year, statutes):
         command = f"，{due.rule.command} --year {year.year}" if due.rule.command else ""
+        assumed = f"（{due.deadline.assumption()}）" if due.deadline.assumed else ""
         lines.append(f"{due.rule.title}：签订之日起{due.rule.period_words()}内（{due.rule.citation}{command}），"
-                     f"按签订日期{cn_date(year.signed_on)}为{cn_date(due.deadline.due)}")
+                     f"按签订日期{cn_date(year.signed_on)}为{cn_date(due.deadline.due)}{assumed}")
+    first, last = year.renewal.assessment_months
+    for rule in statutes.of_kind("acceptance"):
+        command = f"，{rule.command} --year {year.year}" if rule.command else ""
+        lines.append(f"{rule.title}：第{first}-{last}个服务月结束（{cn_date(assessment_end(year))}）后出具验收书"
+                     f"（{rule.citation}{command}）")
+    for rule in statutes.of_kind("payment_term"):
+        lines.append(f"{rule.title}：乙方为中小企业，自服务交付之日起{rule.period_words()}内付款（{rule.citation}）")
     return lines

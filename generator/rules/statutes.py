@@ -21,7 +21,7 @@ from generator.resources import SCHEMAS, TEMPLATES
 from generator.rules.dates import add_months
 from generator.rules.model import ContractYear
 from generator.rules.money import pct, rate_words, to_decimal
-from generator.rules.numerals import cn_date
+from generator.rules.numerals import cn_date, cn_num
 from generator.rules.workdays import Deadline, add_days
 from generator.source.loader import Document, PathKey
 
@@ -363,6 +363,66 @@ def _cap_days(year: ContractYear, lpr: Lpr, rule: Rule) -> int | None:
     return int(year.total * to_decimal(cap_rate) / per_day) + 1 if per_day else None
 
 
+# -- the standards of the requirement appendix -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Requirement:
+    """One standard of the requirement appendix: its number (四（一）), title, and where its texts are written."""
+
+    number: str
+    title: str
+    paths: tuple[PathKey, ...]
+
+
+# How a requirement is numbered: the top level as written (一), a level below it in brackets (一（一）, 八（1）).
+_TOP = {"arabic": str, "arabic_cn": str, "paren": lambda n: f"（{n}）", "cn": cn_num, "cn_paren": lambda n: f"（{cn_num(n)}）"}
+_BELOW = {"arabic": lambda n: f"（{n}）", "arabic_cn": lambda n: f"（{n}）", "paren": lambda n: f"（{n}）",
+          "cn": lambda n: f"（{cn_num(n)}）", "cn_paren": lambda n: f"（{cn_num(n)}）"}
+REQUIREMENTS_APPENDIX = "requirements"
+
+
+def title_of(text: str) -> str:
+    """A requirement's title: its text up to the first 。 or ：（"人员配置。人员配置不少于…" → 人员配置）."""
+    for mark in ("。", "："):
+        text = text.split(mark, 1)[0]
+    return text.strip()
+
+
+def requirements(year: ContractYear) -> list[Requirement]:
+    """Every standard of the requirement appendix: a top-level item with its own paragraphs, and each item of a
+    list below it; tables (the scoring appendix) are accepted indicator by indicator instead."""
+    index = next((i for i, a in enumerate(year.data["appendices"]) if a["id"] == REQUIREMENTS_APPENDIX), None)
+    if index is None:
+        return []
+    found: list[Requirement] = []
+    _walk(year.data["appendices"][index]["body"], ("appendices", index, "body"), "", found)
+    return found
+
+
+def _walk(blocks: Any, path: PathKey, prefix: str, found: list[Requirement]) -> None:
+    """Top-level paragraphs and lists of the appendix (``prefix`` empty), or the lists below an item."""
+    for position, block in enumerate(blocks):
+        here = (*path, position)
+        if isinstance(block, str) and not prefix:
+            found.append(Requirement(str(len(found) + 1), title_of(block), (here,)))
+        elif isinstance(block, Mapping) and "list" in block:
+            label = _BELOW[block["list"]] if prefix else _TOP[block["list"]]
+            for number, item in enumerate(block["items"], start=1):
+                _item(item, (*here, "items", number - 1), prefix + label(number), found)
+
+
+def _item(item: Any, path: PathKey, number: str, found: list[Requirement]) -> None:
+    """An item is a standard by its own text and paragraphs; the items of a list below it are standards too."""
+    if isinstance(item, str):
+        found.append(Requirement(number, title_of(item), (path,)))
+        return
+    body = item.get("body", [])
+    paragraphs = [(*path, "body", i) for i, b in enumerate(body) if isinstance(b, str)]
+    if paragraphs or not any(isinstance(b, Mapping) and "list" in b for b in body):
+        found.append(Requirement(number, title_of(item["text"]), ((*path, "text"), *paragraphs)))
+    _walk([b if isinstance(b, Mapping) and "list" in b else {} for b in body], (*path, "body"), number, found)
+
+
 # -- problems for gen validate ------------------------------------------------------------------------
 
 def statute_problems(year: ContractYear) -> list[Problem]:
@@ -375,6 +435,7 @@ def statute_problems(year: ContractYear) -> list[Problem]:
     problems += _assumed(year, statutes)
     problems += _payment_problems(year, statutes)
     problems += _confidential_problems(year, statutes)
+    problems += _acceptance_problems(year, statutes)
     return problems
 
 
@@ -425,3 +486,27 @@ def _confidential_problems(year: ContractYear, statutes: Statutes) -> Iterator[P
                 f"“{path}” 不是合同数据中的路径：写错的路径不会把该内容从公告中略去，请检查拼写"
                 "（例如 parties.supplier.bank、parties.supplier.contact.phone）"))
 
+
+def _acceptance_problems(year: ContractYear, statutes: Statutes) -> Iterator[Problem]:
+    from generator.rules.inputs import specs_of
+
+    config = statutes.acceptance
+    titles = list(dict.fromkeys(r.title for r in requirements(year)))
+    specs = specs_of(year.data["scoring"])
+    here: PathKey = ("statutes", "acceptance")
+    for index, title in enumerate(config.get("not_standards", ())):
+        if title not in titles:
+            yield year.source.problem((*here, "not_standards", index),
+                                      f"用户需求书中没有标题为 “{title}” 的条目（现有：{'、'.join(titles)}）")
+    for title, kind in config.get("evidence", {}).items():
+        if title not in titles:
+            yield year.source.problem((*here, "evidence", title),
+                                      f"用户需求书中没有标题为 “{title}” 的条目（现有：{'、'.join(titles)}）")
+        elif isinstance(kind, Mapping) and kind["input"] not in specs:
+            yield year.source.problem((*here, "evidence", title, "input"),
+                                      f"没有名为 “{kind['input']}” 的输入（scoring.inputs 中有：{'、'.join(specs)}）")
+    for index, name in enumerate(config.get("opinions", ())):
+        if name not in specs or specs[name].kind != "ratio":
+            ratios = "、".join(n for n, s in specs.items() if s.kind == "ratio")
+            yield year.source.problem((*here, "opinions", index),
+                                      f"服务对象意见应取 scoring.inputs 中的比率输入（ratio：{ratios}），“{name}” 不是")
