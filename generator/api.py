@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "Report", "Verdict", "generate", "generate_all", "generate_assessment", "generate_notice",
            "generate_sample", "init",
-           "load_contract", "new_year", "plan_all", "validate", "verify"]
+           "load_contract", "new_year", "plan_all", "validate", "verify", "verify_archive"]
 
 
 @dataclass(frozen=True)
@@ -321,9 +321,15 @@ class Verdict:
 
 
 def verify(document: Path, contract_path: Path) -> Verdict:
-    """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
+    """Whether ``document`` is exactly what the current sources would generate, and if not, why.
+
+    An archive manifest (``archive-YYYY.json`` of `gen archive`) is checked file by file instead: every archived
+    file and every source against the SHA-256 the manifest recorded.
+    """
     from generator.output.provenance import GENERATOR, digest, read_properties
 
+    if document.suffix.lower() == ".json":
+        return verify_archive(document, contract_path)
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
@@ -360,6 +366,33 @@ def verify(document: Path, contract_path: Path) -> Verdict:
     if regenerated != document.read_bytes():
         return Verdict(False, ["源文件未变，但文档内容与重新生成的结果不同：文档在生成后被改动过"])
     return Verdict(True, [f"一致：{document.name} 与当前数据源生成的结果完全相同（{len(recorded)} 个源未改动）"])
+
+
+def verify_archive(manifest: Path, contract_path: Path) -> Verdict:
+    """Whether every file of an archive and every source it was made from still has its recorded SHA-256."""
+    from generator.output.archive import file_findings, read_manifest
+    from generator.output.provenance import digest
+
+    data = read_manifest(manifest)
+    findings = file_findings(manifest.parent, data)
+    contract = load_contract(contract_path)
+    home = contract_path.resolve().parent
+    for label, old in sorted(data["sources"].items()):
+        name, _, year = label.partition("#")
+        if year:
+            current = contract.years.get(int(year)) if year.isdigit() else None
+            if current is None or current.fingerprint != old:
+                findings.append(f"数据源已修改：{name}（{year} 年度的合同内容与归档时不同）")
+            continue
+        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
+        if not path.is_file():
+            findings.append(f"数据源已不存在：{label}")
+        elif digest(path) != old:
+            findings.append(f"数据源已修改：{label}（归档时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+    if findings:
+        return Verdict(False, findings)
+    return Verdict(True, [f"一致：{manifest.name} 所列 {len(data['files'])} 个归档文件和 {len(data['sources'])} 项数据源"
+                          "的 SHA-256 均与归档时相同"])
 
 
 def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:

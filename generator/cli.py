@@ -320,6 +320,27 @@ def acceptance(year: int, data_dir: Path, contract_path: Path, out_dir: Path, pd
     _run(Job.relative("acceptance", contract_path, year=year, data=str(data_dir), strict=strict), contract_path, out_dir, pdf)
 
 
+@main.command(context_settings=CONTEXT)
+@year_option
+@data_option
+@contract_option
+@click.option("--out", "out_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="输出目录（默认 outputs/archive-年度）。")
+@strict_option
+def archive(year: int, data_dir: Path, contract_path: Path, out_dir: Path | None, strict: bool) -> None:
+    """把某一年度的全部文档归档为 PDF/A-2b，并写出 SHA-256 归档清单（JSON、文本和 PDF），可用 gen verify 核对。
+
+    \b
+    归档内容：合同（含附件）、用户需求书、付款及开票计划、有数据的各月月报、年度考核报告（数据齐全时）、
+    履约验收书、合同公告，以及公告的文本；清单记录每个文件和各数据源的 SHA-256，以及《政府采购法》第四十二条
+    规定的保存期限。需要 LibreOffice。
+    示例：gen archive --year 2024 --data data
+          gen verify outputs/archive-2024/archive-2024.json
+    """
+    job = Job.relative("archive", contract_path, year=year, data=str(data_dir), strict=strict)
+    _run(job, contract_path, out_dir or Path("outputs") / f"archive-{year}", False)
+
+
 @main.command("all", context_settings=CONTEXT)
 @year_option
 @data_option
@@ -347,12 +368,14 @@ def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path,
 @click.argument("document", metavar="文档", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @contract_option
 def verify(document: Path, contract_path: Path) -> None:
-    """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用）。
+    """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用），或核对一份归档。
 
     \b
     文档中记录了生成它的命令和各源文件（合同按年度）的指纹；不一致时列出哪个源被修改，退出码为 1。
+    给出归档清单（gen archive 写出的 archive-年度.json）时，逐一重新计算归档文件和各数据源的 SHA-256。
     数据文件按相对于合同文件所在目录的路径查找。
     示例：gen verify outputs/contract-2025.docx
+          gen verify outputs/archive-2024/archive-2024.json
     """
     verdict = api.verify(document, contract_path)
     for line in verdict.findings:

@@ -347,8 +347,72 @@ def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
     return Output(files, warnings, [SHIPPED, *month_sources(data_dir, result.months)], [year.year], result)
 
 
+def archive_jobs(job: Job, year: ContractYear, data_dir: Path) -> tuple[list[Job], list[str]]:
+    """The jobs whose documents make up a year's archive, and what is left out for want of data."""
+    common = {"contract": job.contract, "year": job.year, "strict": job.strict}
+    jobs = [Job("contract", **common), Job("invoices", data=job.data, **common)]
+    months = year.service_months()
+    present = [m for m in months if (data_dir / m).is_dir()]
+    jobs += [Job("report", job.contract, month=m, data=job.data, strict=job.strict) for m in present]
+    skipped = [f"{m} 月报：没有数据目录" for m in months if m not in present]
+    first, last = year.renewal.assessment_months
+    if all(m in present for m in months[first - 1 : last]):
+        jobs.append(Job("assessment", data=job.data, **common))
+    else:
+        skipped.append("年度考核报告：考核期数据不全（验收书中已注明缺数据的月份）")
+    jobs.append(Job("acceptance", data=job.data, **common))
+    if year.data.get("statutes", {}).get("notice") is not None:
+        jobs.append(Job("notice", **common))
+    else:
+        skipped.append("合同公告：合同中没有 statutes.notice")
+    return jobs, skipped
+
+
+def _archive(job: Job, contract: Contract, home: Path) -> Output:
+    from generator.documents.docx.packaging import package
+    from generator.documents.manifest import build_manifest
+    from generator.output import archive
+    from generator.output.pdf import to_pdf
+    from generator.output.provenance import GENERATOR, source_hashes
+    from generator.rules.statutes import retention_period, statutes_of
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    jobs, skipped = archive_jobs(job, year, job.path(home, "data") or home / "data")
+    documents: dict[str, bytes] = {}
+    sources: set[Path] = {TEMPLATES / "layout.yaml"}
+    for sub in jobs:
+        output = run(sub, contract, home)
+        documents.update({n: d for n, d in output.files.items() if n.endswith((".docx", ".txt"))})
+        sources.update(Path(s) for s in output.sources)
+        warnings += [w for w in output.warnings if w not in warnings]
+    pdfs = to_pdf(documents, archival=True)
+    archive.require_pdfa(pdfs)
+    files = {**pdfs, **{n: d for n, d in documents.items() if n.endswith(".txt")}}
+    hashes = {_label(Path(p), home): d for p, d in source_hashes(sources).items()}
+    hashes[f"{job.contract}#{year.year}"] = year.fingerprint
+    rule = next(iter(statutes_of(year).of_kind("retention")), None)
+    retention = None
+    if rule is not None:
+        start, until = retention_period(year, rule)
+        retention = archive.Retention(rule.citation, rule.text, rule.years or 0, start, until,
+                                      f"采购结束之日按本年度合同服务期满之日（{year.term_end.isoformat()}）计")
+    name = f"archive-{job.year}"
+    head = {"project": year.data["project"]["name"], "year": year.year, "contract_number": year.contract_number,
+            "generator": GENERATOR, "pdf": "PDF/A-2b", "converter": archive.producer(next(iter(pdfs.values()))),
+            "manifest": f"{name}.json", "job": job.describe()}
+    data = archive.manifest(head, [archive.entry(n, files[n]) for n in sorted(files)], hashes, retention, skipped)
+    sheet = to_pdf({f"{name}.docx": package(_docx(build_manifest(year, data)))}, archival=True)
+    archive.require_pdfa(sheet)
+    files.update(sheet)
+    text = ("\r\n".join(archive.manifest_lines(data)) + "\r\n").encode("utf-8")
+    files[f"{name}.txt"] = text
+    final = archive.manifest({**head}, [archive.entry(n, files[n]) for n in sorted(files)], hashes, retention, skipped)
+    files[f"{name}.json"] = archive.manifest_json(final)
+    return Output(files, warnings, sorted(sources), [year.year], final)
+
+
 _RUNNERS: dict[str, Callable[[Job, Contract, Path], Output]] = {
     "contract": _contract, "requirements": _requirements, "invoices": _invoices, "report": _report,
     "assessment": _assessment, "diff": _diff, "calendar": _calendar, "notice": _notice,
-    "acceptance": _acceptance,
+    "acceptance": _acceptance, "archive": _archive,
 }

@@ -32,8 +32,14 @@ def soffice() -> str:
     return found
 
 
-def to_pdf(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """``name.pdf`` for every ``name.docx`` in ``files`` (converted in a scratch folder, nothing written here)."""
+# PDF/A-2b (ISO 19005-2, level B) through the Writer PDF export filter's options, in the JSON form LibreOffice
+# 7.4 and later read after the filter name.
+PDFA_2B = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+def to_pdf(files: Mapping[str, bytes], archival: bool = False) -> dict[str, bytes]:
+    """``name.pdf`` for every ``name.docx`` in ``files`` (converted in a scratch folder, nothing written here);
+    PDF/A-2b with ``archival``."""
     documents = {name: data for name, data in files.items() if name.endswith(".docx")}
     if not documents:
         return {}
@@ -43,7 +49,7 @@ def to_pdf(files: Mapping[str, bytes]) -> dict[str, bytes]:
         for name, data in documents.items():
             (folder / name).write_bytes(data)
         command = [executable, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(folder), *(str(folder / n) for n in documents)]
+                   "--convert-to", PDFA_2B if archival else "pdf", "--outdir", str(folder), *(str(folder / n) for n in documents)]
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT_SECONDS)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
@@ -61,6 +67,8 @@ _CREATED = re.compile(rb"<dcterms:created[^>]*>(\d{4})-(\d{2})-(\d{2})T(\d{2}):(
 _DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:\d{14}[^)]{0,8}\)")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
 _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")
+# A PDF/A file repeats its dates in the XMP metadata, which must agree with the document information.
+_XMP_DATE = re.compile(rb"<xmp:(CreateDate|ModifyDate|MetadataDate)>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z</xmp:")
 
 
 def stable(pdf: bytes, docx: bytes) -> bytes:
@@ -78,6 +86,8 @@ def stable(pdf: bytes, docx: bytes) -> bytes:
         return old[: old.index(b"(")] + value.ljust(len(old) - old.index(b"("), b" ")[: len(old) - old.index(b"(")]
 
     dated = _DATE.sub(date, pdf)
+    iso = b"%s-%s-%sT%s:%s:%sZ" % (stamp[:4], stamp[4:6], stamp[6:8], stamp[8:10], stamp[10:12], stamp[12:14])
+    dated = _XMP_DATE.sub(lambda m: b"<xmp:" + m.group(1) + b">" + iso + b"</xmp:", dated)
     # The file ID and LibreOffice's checksum are derived from the stamped time: derive both from the content.
     rest = _CHECKSUM.sub(b"/DocChecksum /0", _ID.sub(b"/ID [<0><0>]", dated))
     digest = hashlib.md5(rest, usedforsecurity=False).hexdigest().upper().encode()

@@ -238,13 +238,15 @@ def assessment_end(year: ContractYear) -> date:
     return service_month_end(year, year.renewal.assessment_months[1])
 
 
-def retention_until(year: ContractYear, rule: Rule) -> date:
-    """The first day the year's files may be discarded: ``years`` after the day after the term's end."""
+def retention_period(year: ContractYear, rule: Rule) -> tuple[date, date]:
+    """The retention period of the year's files: from the day after the term ends, ``years`` years long."""
     start = year.term_end + timedelta(days=1)
+    years = rule.years or 0
     try:
-        return start.replace(year=start.year + (rule.years or 0))
+        after = start.replace(year=start.year + years)
     except ValueError:  # 29 February in a year without one
-        return start.replace(year=start.year + (rule.years or 0), day=28)
+        after = start.replace(year=start.year + years, day=28)
+    return start, after - timedelta(days=1)
 
 
 # -- payment terms for SME suppliers ------------------------------------------------------------------
