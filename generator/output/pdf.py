@@ -88,8 +88,61 @@ def stable(pdf: bytes, docx: bytes) -> bytes:
     dated = _DATE.sub(date, pdf)
     iso = b"%s-%s-%sT%s:%s:%sZ" % (stamp[:4], stamp[4:6], stamp[6:8], stamp[8:10], stamp[10:12], stamp[12:14])
     dated = _XMP_DATE.sub(lambda m: b"<xmp:" + m.group(1) + b">" + iso + b"</xmp:", dated)
+    dated = _icc_dated(dated, stamp)
     # The file ID and LibreOffice's checksum are derived from the stamped time: derive both from the content.
     rest = _CHECKSUM.sub(b"/DocChecksum /0", _ID.sub(b"/ID [<0><0>]", dated))
     digest = hashlib.md5(rest, usedforsecurity=False).hexdigest().upper().encode()
     fixed = _ID.sub(lambda m: m.group(0).replace(m.group(1), digest).replace(m.group(2), digest), dated)
     return _CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), fixed)
+
+
+# The PDF/A output intent embeds an ICC colour profile that LibreOffice stamps with the conversion time (bytes 24-35
+# of the profile header). It is set to the document's date like the other dates; its compressed length may change,
+# so the cross-reference offsets after it are moved by the difference.
+_ICC = re.compile(rb"<</N \d/Length (\d+) 0 R/Filter/FlateDecode>>\nstream\n")
+_STARTXREF = re.compile(rb"startxref\n(\d+)\n%%EOF\s*$")
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) n(?=\s)")
+
+
+def _icc_dated(pdf: bytes, stamp: bytes) -> bytes:
+    import struct
+    import zlib
+
+    when = struct.pack(">6H", int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[8:10]), int(stamp[10:12]),
+                       int(stamp[12:14]))
+    for match in reversed(list(_ICC.finditer(pdf))):
+        size = re.search(rb"\n%s 0 obj\n(\d+)\nendobj" % match.group(1), pdf)
+        if size is None:
+            continue
+        start, length = match.end(), int(size.group(1))
+        try:
+            profile = zlib.decompress(pdf[start : start + length])
+        except zlib.error:
+            continue
+        if profile[36:40] != b"acsp" or profile[24:36] == when:
+            continue
+        packed = zlib.compress(profile[:24] + when + profile[36:], 9)
+        pdf = _splice(pdf, start, start + length, packed)
+        size = re.search(rb"\n%s 0 obj\n(\d+)\nendobj" % match.group(1), pdf)
+        assert size is not None  # found above; only the stream before or after it changed
+        pdf = _splice(pdf, size.start(1), size.end(1), str(len(packed)).encode())
+    return pdf
+
+
+def _splice(pdf: bytes, start: int, end: int, new: bytes) -> bytes:
+    """``pdf[start:end]`` replaced by ``new``, the offsets of the objects after it moved in the cross-reference table."""
+    delta = len(new) - (end - start)
+    out = pdf[:start] + new + pdf[end:]
+    found = _STARTXREF.search(out)
+    if not delta or found is None:
+        return out
+    table = int(found.group(1)) + (delta if int(found.group(1)) > start else 0)
+    head = out.index(b"xref", table)
+    tail = out.index(b"trailer", head)
+
+    def moved(entry: re.Match[bytes]) -> bytes:
+        offset = int(entry.group(1))
+        return b"%010d %s n" % (offset + delta if offset > start else offset, entry.group(2))
+
+    fixed = out[:head] + _XREF_ENTRY.sub(moved, out[head:tail]) + out[tail:]
+    return fixed[: found.start(1)] + str(table).encode() + fixed[found.end(1) :]
