@@ -349,20 +349,22 @@ def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
 
 def archive_jobs(job: Job, year: ContractYear, data_dir: Path) -> tuple[list[Job], list[str]]:
     """The jobs whose documents make up a year's archive, and what is left out for want of data."""
-    common = {"contract": job.contract, "year": job.year, "strict": job.strict}
-    jobs = [Job("contract", **common), Job("invoices", data=job.data, **common)]
+    def one(kind: str, **extra: Any) -> Job:
+        return Job(kind, job.contract, year=job.year, strict=job.strict, **extra)
+
+    jobs = [one("contract"), one("invoices", data=job.data)]
     months = year.service_months()
     present = [m for m in months if (data_dir / m).is_dir()]
     jobs += [Job("report", job.contract, month=m, data=job.data, strict=job.strict) for m in present]
     skipped = [f"{m} 月报：没有数据目录" for m in months if m not in present]
     first, last = year.renewal.assessment_months
     if all(m in present for m in months[first - 1 : last]):
-        jobs.append(Job("assessment", data=job.data, **common))
+        jobs.append(one("assessment", data=job.data))
     else:
         skipped.append("年度考核报告：考核期数据不全（验收书中已注明缺数据的月份）")
-    jobs.append(Job("acceptance", data=job.data, **common))
+    jobs.append(one("acceptance", data=job.data))
     if year.data.get("statutes", {}).get("notice") is not None:
-        jobs.append(Job("notice", **common))
+        jobs.append(one("notice"))
     else:
         skipped.append("合同公告：合同中没有 statutes.notice")
     return jobs, skipped

@@ -38,12 +38,14 @@ def build_manifest(year: ContractYear, data: Mapping[str, Any]) -> DocumentModel
                Paragraph("以下文件与本清单一同归档。核对时运行 gen verify 加本清单的 JSON 文件名，逐一重新计算 SHA-256。",
                          keep_with_next=True),
                Table((header, *rows), (10, 58, 22, 66)).small()]
-    sources = [(Cell.of(label), Cell.of(grouped(digest))) for label, digest in data["sources"].items()]
+    # A source's name and its digest one above the other: a path can be as wide as the page.
+    sources = [(Cell.of(str(n), style="table_center"), Cell.of(label, grouped(digest)))
+               for n, (label, digest) in enumerate(data["sources"].items(), start=1)]
     blocks += [Paragraph("三、数据源", "heading1"),
                Paragraph("文档由以下数据生成：合同按年度记录其内容的指纹（只随该年度的合同内容改变），其余为文件的 SHA-256。",
                          keep_with_next=True),
-               Table(((Cell.of("数据源", style="table_header"), Cell.of("指纹 / SHA-256", style="table_header")), *sources),
-                     (80, 76)).small()]
+               Table(((Cell.of("序号", style="table_header"), Cell.of("数据源　指纹／SHA-256", style="table_header")), *sources),
+                     (12, 144)).small()]
     if data.get("skipped"):
         blocks += [Paragraph("四、未归档的文档", "heading1"), *(Paragraph(reason) for reason in data["skipped"])]
     blocks += [Paragraph(f"以上归档文件共{len(data['files'])}个，数据源{len(data['sources'])}项。", keep_with_next=True),

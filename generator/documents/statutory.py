@@ -25,7 +25,8 @@ from generator.source.loader import PathKey
 
 def clause_renderer(year: ContractYear) -> Renderer:
     """A renderer of the year's clause texts (snippets rendered first, as the contract has them)."""
-    renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))
+    # A merged year offers a loaded document's interface (data, marks, problems), as the contract's builder uses it.
+    renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))  # type: ignore[arg-type]
     renderer.context["snippets"] = {name: renderer.render(text, ("snippets", name))
                                     for name, text in year.data["snippets"].items()}
     return renderer
@@ -105,7 +106,7 @@ def checklist(year: ContractYear) -> list[str]:
     lines = []
     for due in signing_deadlines(year, statutes):
         command = f"，{due.rule.command} --year {year.year}" if due.rule.command else ""
-        assumed = f"（{due.deadline.assumption()}）" if due.deadline.assumed else ""
+        assumed = f"；注意：{due.deadline.assumption()}" if due.deadline.assumed else ""
         lines.append(f"{due.rule.title}：签订之日起{due.rule.period_words()}内（{due.rule.citation}{command}），"
                      f"按签订日期{cn_date(year.signed_on)}为{cn_date(due.deadline.due)}{assumed}")
     first, last = year.renewal.assessment_months

@@ -90,11 +90,11 @@ def statutory_duties(year: ContractYear) -> list[Duty]:
         command = f"（{rule.command} --year {year.year}）" if rule.command else ""
         found.append(Duty(f"statute-{rule.id}", f"{rule.title}：出具验收书", start, start + timedelta(days=14),
                           f"{rule.who}{rule.action}{command}；考核期至{cn_date(start - timedelta(days=1))}。依据{rule.quoted}", ""))
-    rule, checks = payment_terms(year, statutes)
+    term, checks = payment_terms(year, statutes)
     for check in checks:
-        if rule is None or check.latest is None or check.delivered is None:
+        if term is None or check.latest is None or check.delivered is None:
             continue
         found.append(Duty(f"statute-payment-{year.milestones[check.index].id}", f"法定付款期限：{check.label}", check.latest,
                           check.latest, f"{check.label}支付{check.pays_for}的服务费用（{cn_date(check.delivered)}交付）："
-                          f"合同约定应付日期{cn_date(check.due)}，{check.words}。依据{rule.quoted}", ""))
+                          f"合同约定应付日期{cn_date(check.due)}，{check.words}。依据{term.quoted}", ""))
     return found

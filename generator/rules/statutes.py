@@ -9,7 +9,7 @@ never what they say: every figure comes from the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -377,8 +377,8 @@ class Requirement:
 
 
 # How a requirement is numbered: the top level as written (一), a level below it in brackets (一（一）, 八（1）).
-_TOP = {"arabic": str, "arabic_cn": str, "paren": lambda n: f"（{n}）", "cn": cn_num, "cn_paren": lambda n: f"（{cn_num(n)}）"}
-_BELOW = {"arabic": lambda n: f"（{n}）", "arabic_cn": lambda n: f"（{n}）", "paren": lambda n: f"（{n}）",
+_TOP: dict[str, Callable[[int], str]] = {"arabic": str, "arabic_cn": str, "paren": lambda n: f"（{n}）", "cn": cn_num, "cn_paren": lambda n: f"（{cn_num(n)}）"}
+_BELOW: dict[str, Callable[[int], str]] = {"arabic": lambda n: f"（{n}）", "arabic_cn": lambda n: f"（{n}）", "paren": lambda n: f"（{n}）",
           "cn": lambda n: f"（{cn_num(n)}）", "cn_paren": lambda n: f"（{cn_num(n)}）"}
 REQUIREMENTS_APPENDIX = "requirements"
 
