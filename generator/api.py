@@ -23,22 +23,9 @@ from generator.validation import check_document, load_contract
 if TYPE_CHECKING:
     from generator.rules.model import Contract, ContractYear
 
-__all__ = [
-    "Plan",
-    "Report",
-    "Verdict",
-    "generate",
-    "generate_all",
-    "generate_assessment",
-    "generate_sample",
-    "init",
-    "load_contract",
-    "new_year",
-    "plan_all",
-    "record_assessment",
-    "validate",
-    "verify",
-]
+__all__ = ["Plan", "Report", "Verdict", "edit_contract", "generate", "generate_all", "generate_assessment",
+           "generate_notice", "generate_sample", "init", "load_contract", "new_year", "plan_all",
+           "record_assessment", "validate", "verify", "verify_archive"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +54,7 @@ def validate(path: Path, strict: bool = False) -> Report:
 
 def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     from generator.documents.contract import build_contract, build_requirements
+    from generator.documents.notice import notice_problems
     from generator.errors import merge_years
     from generator.rules.resolve import renewal_problems
 
@@ -75,6 +63,7 @@ def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     for year in contract.years.values():
         for builder in (build_contract, build_requirements):
             found += builder(year)[1]
+        found += notice_problems(year)
         found += renewal_problems(contract, year.year)
     errors, warnings = split_problems(found, strict)
     if errors:
@@ -103,6 +92,14 @@ def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[li
 
     _, output, files = _produce(job, home, pdf)
     return write_batch(out_dir, files), output.warnings
+
+
+def generate_notice(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
+    """Write the year's contract announcement; also return what it leaves out as confidential (labels only)."""
+    from generator.output.batch import write_batch
+
+    _, output, files = _produce(job, home, pdf)
+    return write_batch(out_dir, files), output.warnings, list(output.result.left_out)
 
 
 def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool = False,
@@ -224,6 +221,9 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
         "  5. 本年度变化的合同内容（预算、费用明细、付款、人员、考核指标……）：写在该年度下，只写变化的部分",
         f"然后运行 gen validate，再运行 gen contract --year {year} 和 gen diff --from {last} --to {year} 核对。",
     ]
+    from generator.documents.statutory import checklist
+
+    todo += ["法定事务（签订日期以实际为准；gen calendar 按实际日期列出）：", *(f"  - {w}" for w in checklist(checked.year(year)))]
     from generator.rules.resolve import renewal_problems
 
     return todo, sorted(renewal_problems(checked, year))
@@ -342,9 +342,15 @@ class Verdict:
 
 
 def verify(document: Path, contract_path: Path) -> Verdict:
-    """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
+    """Whether ``document`` is exactly what the current sources would generate, and if not, why.
+
+    An archive manifest (``archive-YYYY.json`` of `gen archive`) is checked file by file instead: every archived
+    file and every source against the SHA-256 the manifest recorded.
+    """
     from generator.output.provenance import GENERATOR, digest, read_properties
 
+    if document.suffix.lower() == ".json":
+        return verify_archive(document, contract_path)
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
@@ -398,6 +404,33 @@ def _part_names(parts: list[str]) -> str:
         title = special.get(part) or next(iter(titles("contract.schema.json", (part,))), "")
         named.append(f"{title}（{part}）" if title and title != part else part)
     return "、".join(named)
+
+
+def verify_archive(manifest: Path, contract_path: Path) -> Verdict:
+    """Whether every file of an archive and every source it was made from still has its recorded SHA-256."""
+    from generator.output.archive import file_findings, read_manifest
+    from generator.output.provenance import digest
+
+    data = read_manifest(manifest)
+    findings = file_findings(manifest.parent, data)
+    contract = load_contract(contract_path)
+    home = contract_path.resolve().parent
+    for label, old in sorted(data["sources"].items()):
+        name, _, year = label.partition("#")
+        if year:
+            current = contract.years.get(int(year)) if year.isdigit() else None
+            if current is None or current.fingerprint != old:
+                findings.append(f"数据源已修改：{name}（{year} 年度的合同内容与归档时不同）")
+            continue
+        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
+        if not path.is_file():
+            findings.append(f"数据源已不存在：{label}")
+        elif digest(path) != old:
+            findings.append(f"数据源已修改：{label}（归档时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+    if findings:
+        return Verdict(False, findings)
+    return Verdict(True, [f"一致：{manifest.name} 所列 {len(data['files'])} 个归档文件和 {len(data['sources'])} 项数据源"
+                          "的 SHA-256 均与归档时相同"])
 
 
 def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:

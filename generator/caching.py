@@ -64,7 +64,24 @@ def tool_fingerprint() -> str:
     entries = [f"{__version__}:{FORMAT}"]
     for folder, suffix, recurse in ((_PACKAGE, ".py", True), (SCHEMAS, ".json", False), (TEMPLATES, ".yaml", False)):
         entries += _stamps(folder, suffix, recurse)
+    entries += _library_stamps()
     return hashlib.sha256("\n".join(entries).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# Libraries whose data decide results (the State Council's holiday schedules): a new version of their data
+# changes deadlines, so their files count as the tool's own. Found without importing them.
+_DATA_LIBRARIES = ("chinese_calendar",)
+
+
+def _library_stamps() -> list[str]:
+    from importlib.util import find_spec
+
+    found = []
+    for name in _DATA_LIBRARIES:
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            found += _stamps(Path(spec.origin).parent, ".py", False)
+    return found
 
 
 def _stamps(folder: Path, suffix: str, recurse: bool) -> list[str]:

@@ -310,6 +310,62 @@ def calendar(year: int, contract_path: Path, out_dir: Path, strict: bool) -> Non
     _run(Job.relative("calendar", contract_path, year=year, strict=strict), contract_path, out_dir, False)
 
 
+@main.command(context_settings=CONTEXT)
+@year_option
+@generating
+def notice(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
+    """生成某一年度的合同公告（Word 与可粘贴到采购网站表单的 .txt），并给出法定公告期限。
+
+    \b
+    内容：合同编号、合同名称、项目编号和名称、双方名称和地址、主要标的和服务要求、合同金额、履约期限、地点和方式、
+    签订日期和公告日期（签订之日起 2 个工作日内，按国务院节假日安排计算）。contract.yaml 中 statutes.confidential
+    列出的内容（银行账户、个人电话等）不公告，并列出略去了哪些。
+    示例：gen notice --year 2025
+    """
+    job = Job.relative("notice", contract_path, year=year, strict=strict)
+    paths, warnings, left_out = api.generate_notice(job, contract_path.resolve().parent, out_dir, pdf)
+    _report(paths, warnings)
+    if left_out:
+        click.echo(f"未公告（statutes.confidential 标记为不公开）：{'、'.join(left_out)}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@year_option
+@data_option
+@generating
+def acceptance(year: int, data_dir: Path, contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
+    """生成某一年度的履约验收书（Word）和验收结果公告（.txt，可粘贴到采购网站表单）。
+
+    \b
+    逐项列出用户需求书的各项标准和考核标准的各项指标：数据能说明的（各月在岗人数与人员配置下限、各指标的考核期
+    数值和得分、报告缺交等）写明履约情况，缺数据的月份注明“缺数据”；其余和验收结论、签字由验收小组填写。
+    公共服务项目另列服务对象意见（满意率等评价统计，不引用来电人的文字）。
+    示例：gen acceptance --year 2024 --data data
+    """
+    _run(Job.relative("acceptance", contract_path, year=year, data=str(data_dir), strict=strict), contract_path, out_dir, pdf)
+
+
+@main.command(context_settings=CONTEXT)
+@year_option
+@data_option
+@contract_option
+@click.option("--out", "out_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="输出目录（默认 outputs/archive-年度）。")
+@strict_option
+def archive(year: int, data_dir: Path, contract_path: Path, out_dir: Path | None, strict: bool) -> None:
+    """把某一年度的全部文档归档为 PDF/A-2b，并写出 SHA-256 归档清单（JSON、文本和 PDF），可用 gen verify 核对。
+
+    \b
+    归档内容：合同（含附件）、用户需求书、付款及开票计划、有数据的各月月报、年度考核报告（数据齐全时）、
+    履约验收书、合同公告，以及公告的文本；清单记录每个文件和各数据源的 SHA-256，以及《政府采购法》第四十二条
+    规定的保存期限。需要 LibreOffice。
+    示例：gen archive --year 2024 --data data
+          gen verify outputs/archive-2024/archive-2024.json
+    """
+    job = Job.relative("archive", contract_path, year=year, data=str(data_dir), strict=strict)
+    _run(job, contract_path, out_dir or Path("outputs") / f"archive-{year}", False)
+
+
 @main.command("all", context_settings=CONTEXT)
 @year_option
 @data_option
@@ -337,12 +393,14 @@ def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path,
 @click.argument("document", metavar="文档", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @contract_option
 def verify(document: Path, contract_path: Path) -> None:
-    """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用）。
+    """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用），或核对一份归档。
 
     \b
     文档中记录了生成它的命令和各源文件（合同按年度）的指纹；不一致时列出哪个源被修改，退出码为 1。
+    给出归档清单（gen archive 写出的 archive-年度.json）时，逐一重新计算归档文件和各数据源的 SHA-256。
     数据文件按相对于合同文件所在目录的路径查找。
     示例：gen verify outputs/contract-2025.docx
+          gen verify outputs/archive-2024/archive-2024.json
     """
     verdict = api.verify(document, contract_path)
     for line in verdict.findings:

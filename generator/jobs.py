@@ -34,15 +34,20 @@ if TYPE_CHECKING:
 BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
             "requirements": ("generator.documents.contract", "build_requirements")}
 # The parts of a contract year a document does not read (see ContractYear.parts). The contract's text never
-# reads the export columns, the report's settings, the sample or the calendar, nor the year's own recorded
-# result; a monthly report reads the exports and their settings; only the assessment reads the result.
+# reads the export columns, the report's settings, the sample, the calendar or the statutes, nor the year's
+# own recorded result; the schedule, the calendar and the notice read the statutes; a monthly report reads
+# the exports and their settings; only the assessment and the acceptance record read the result.
 # `gen verify` compares the parts a document was made from, so a change elsewhere leaves it verified
-# (and regenerating it byte for byte is still the last word).
-_NOT_READ_BY_TEXT = frozenset({"exports", "report", "sample", "calendar", ASSESSMENT_PART})
+# (and regenerating it byte for byte is still the last word). A kind not listed reads every part but the
+# recorded result.
+_NOT_READ_BY_TEXT = frozenset({"exports", "report", "sample", "calendar", "statutes", ASSESSMENT_PART})
 NOT_READ = {"contract": _NOT_READ_BY_TEXT, "requirements": _NOT_READ_BY_TEXT, "diff": _NOT_READ_BY_TEXT,
-            "invoices": _NOT_READ_BY_TEXT, "calendar": _NOT_READ_BY_TEXT - {"calendar"},
-            "report": frozenset({"sample", "calendar", ASSESSMENT_PART}), "assessment": frozenset({"sample", "calendar"})}
-KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
+            "invoices": _NOT_READ_BY_TEXT - {"statutes"}, "calendar": _NOT_READ_BY_TEXT - {"calendar", "statutes"},
+            "notice": _NOT_READ_BY_TEXT - {"statutes"},
+            "report": frozenset({"sample", "calendar", "statutes", ASSESSMENT_PART}),
+            "assessment": frozenset({"sample", "calendar", "statutes"}), "acceptance": frozenset({"sample", "calendar"})}
+KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar", "notice", "acceptance",
+         "archive")
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,7 @@ def run(job: Job, contract: Contract, home: Path) -> Output:
     for year in sorted(set(output.years)):
         # Each part of the year on its own, so `gen verify` can say which one changed; only the
         # assessment document reads the year's recorded result (recording it leaves the others verified).
-        for part, digest in contract.year(year).parts_used(NOT_READ.get(job.kind, _NOT_READ_BY_TEXT)).items():
+        for part, digest in contract.year(year).parts_used(NOT_READ.get(job.kind, frozenset({ASSESSMENT_PART}))).items():
             hashes[f"{job.contract}#{year}/{part}"] = digest
     custom = custom_xml(properties(job.describe(), hashes))
     output.files = {name: package(data, custom) if isinstance(data, dict) else data
@@ -324,7 +329,109 @@ def _calendar(job: Job, contract: Contract, _: Path) -> Output:
     return Output({f"calendar-{job.year}.ics": data}, warnings, years=[year.year])
 
 
+def _notice(job: Job, contract: Contract, _: Path) -> Output:
+    from generator.documents.notice import announcement, build_notice, notice_text
+    from generator.rules.statutes import SHIPPED
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    if year.data.get("statutes", {}).get("notice") is None:
+        raise InputError([year.source.problem((), "合同中没有 statutes.notice（主要标的、服务要求、履约地点和方式），"
+                                                  "无法生成合同公告：请在 contract.yaml 的 statutes 部分加上 notice")])
+    notice, problems = announcement(year)
+    if problems:
+        raise InputError(problems)
+    files = {f"notice-{job.year}.docx": _docx(build_notice(year, notice)), f"notice-{job.year}.txt": notice_text(notice)}
+    return Output(files, warnings, [SHIPPED], [year.year], notice)
+
+
+def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
+    from generator.analysis.acceptance import performance
+    from generator.documents.acceptance import announcement_text, build_acceptance, standards
+    from generator.rules.statutes import SHIPPED
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    data_dir = job.path(home, "data") or home / "data"
+    result = performance(year, data_dir)
+    rows, problems = standards(year, result)
+    if problems:
+        raise InputError(problems)
+    if result.missing:
+        warnings.append(Problem(os.path.normpath(data_dir), 1, 1, "", (
+            f"{job.year} 年度验收期内缺少 {'、'.join(result.missing)} 的数据：验收书中凡包含这些月份的数字均注明缺数据，"
+            "年度考核得分只按已有月份计算，不作为验收结论"), "warning"))
+    files = {f"acceptance-{job.year}.docx": _docx(build_acceptance(year, result, rows)),
+             f"acceptance-notice-{job.year}.txt": announcement_text(year, result)}
+    return Output(files, warnings, [SHIPPED, *month_sources(data_dir, result.months)], [year.year], result)
+
+
+def archive_jobs(job: Job, year: ContractYear, data_dir: Path) -> tuple[list[Job], list[str]]:
+    """The jobs whose documents make up a year's archive, and what is left out for want of data."""
+    def one(kind: str, **extra: Any) -> Job:
+        return Job(kind, job.contract, year=job.year, strict=job.strict, **extra)
+
+    jobs = [one("contract"), one("invoices", data=job.data)]
+    months = year.service_months()
+    present = [m for m in months if (data_dir / m).is_dir()]
+    jobs += [Job("report", job.contract, month=m, data=job.data, strict=job.strict) for m in present]
+    skipped = [f"{m} 月报：没有数据目录" for m in months if m not in present]
+    first, last = year.renewal.assessment_months
+    if all(m in present for m in months[first - 1 : last]):
+        jobs.append(one("assessment", data=job.data))
+    else:
+        skipped.append("年度考核报告：考核期数据不全（验收书中已注明缺数据的月份）")
+    jobs.append(one("acceptance", data=job.data))
+    if year.data.get("statutes", {}).get("notice") is not None:
+        jobs.append(one("notice"))
+    else:
+        skipped.append("合同公告：合同中没有 statutes.notice")
+    return jobs, skipped
+
+
+def _archive(job: Job, contract: Contract, home: Path) -> Output:
+    from generator.documents.docx.packaging import package
+    from generator.documents.manifest import build_manifest
+    from generator.output import archive
+    from generator.output.pdf import to_pdf
+    from generator.output.provenance import GENERATOR, source_hashes
+    from generator.rules.statutes import retention_period, statutes_of
+
+    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    jobs, skipped = archive_jobs(job, year, job.path(home, "data") or home / "data")
+    documents: dict[str, bytes] = {}
+    sources: set[Path] = {TEMPLATES / "layout.yaml"}
+    for sub in jobs:
+        output = run(sub, contract, home)
+        documents.update({n: d for n, d in output.files.items() if n.endswith((".docx", ".txt"))})
+        sources.update(Path(s) for s in output.sources)
+        warnings += [w for w in output.warnings if w not in warnings]
+    pdfs = to_pdf(documents, archival=True)
+    archive.require_pdfa(pdfs)
+    files = {**pdfs, **{n: d for n, d in documents.items() if n.endswith(".txt")}}
+    hashes = {_label(Path(p), home): d for p, d in source_hashes(sources).items()}
+    hashes[f"{job.contract}#{year.year}"] = year.fingerprint
+    rule = next(iter(statutes_of(year).of_kind("retention")), None)
+    retention = None
+    if rule is not None:
+        start, until = retention_period(year, rule)
+        retention = archive.Retention(rule.citation, rule.text, rule.years or 0, start, until,
+                                      f"采购结束之日按本年度合同服务期满之日（{year.term_end.isoformat()}）计")
+    name = f"archive-{job.year}"
+    head = {"project": year.data["project"]["name"], "year": year.year, "contract_number": year.contract_number,
+            "generator": GENERATOR, "pdf": "PDF/A-2b", "converter": archive.producer(next(iter(pdfs.values()))),
+            "manifest": f"{name}.json", "job": job.describe()}
+    data = archive.manifest(head, [archive.entry(n, files[n]) for n in sorted(files)], hashes, retention, skipped)
+    sheet = to_pdf({f"{name}.docx": package(_docx(build_manifest(year, data)))}, archival=True)
+    archive.require_pdfa(sheet)
+    files.update(sheet)
+    text = ("\r\n".join(archive.manifest_lines(data)) + "\r\n").encode("utf-8")
+    files[f"{name}.txt"] = text
+    final = archive.manifest({**head}, [archive.entry(n, files[n]) for n in sorted(files)], hashes, retention, skipped)
+    files[f"{name}.json"] = archive.manifest_json(final)
+    return Output(files, warnings, sorted(sources), [year.year], final)
+
+
 _RUNNERS: dict[str, Callable[[Job, Contract, Path], Output]] = {
     "contract": _contract, "requirements": _requirements, "invoices": _invoices, "report": _report,
-    "assessment": _assessment, "diff": _diff, "calendar": _calendar,
+    "assessment": _assessment, "diff": _diff, "calendar": _calendar, "notice": _notice,
+    "acceptance": _acceptance, "archive": _archive,
 }

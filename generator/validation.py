@@ -50,6 +50,8 @@ def check_document(document: Document) -> Contract:
     from generator.rules.checks import check_sequence, check_year
     from generator.rules.examples import example_problems
     from generator.rules.resolve import resolve_years
+    from generator.rules.statute_examples import contract_example_problems, shipped_example_problems
+    from generator.rules.statutes import statute_problems
     from generator.source.layers import merged_years
 
     known = _known_valid()
@@ -65,7 +67,10 @@ def check_document(document: Document) -> Contract:
         found = [*check_year(year), *check_exports(year)]
         # Examples are evaluated only on a year whose rules hold together; else they would fail for that reason.
         problems += found or example_problems(year)
+        if not any(p.severity == "error" for p in found):
+            problems += [*statute_problems(year), *contract_example_problems(year)]
     problems += check_sequence(contract)
+    problems += shipped_example_problems()
     _raise(problems, sources)
     warnings = merge_years([p for p in problems if p.severity == "warning"], sources)
     _remember_valid(known)

@@ -32,6 +32,7 @@ SECTIONS = {
     "scoring": "scoring.schema.json",
     "sample": "sample.schema.json",
     "calendar": "contract.schema.json#/properties/calendar",
+    "statutes": "statutes.schema.json#/$defs/section",
     "report": "contract.schema.json#/properties/report",
     "snippets": "contract.schema.json#/properties/snippets",
     "preamble": "contract.schema.json#/properties/preamble",

@@ -19,7 +19,8 @@ def test_calendar_lists_every_duty_with_its_clause_and_date(tmp_path: Path) -> N
     schedule = json.loads((tmp_path / "invoices-2024.json").read_text("utf-8"))
     calendar = Calendar.from_ical((tmp_path / "calendar-2024.ics").read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert len(events) == 3 * 2 + 12 + 3  # invoices and payments, twelve reports, assessment, renewal, term end
+    # invoices and payments, twelve reports, assessment, renewal, term end; by law: publication, filing, acceptance
+    assert len(events) == 3 * 2 + 12 + 3 + 3
     for row in schedule["rows"]:
         invoice = events[f"HNZH-2022-311-2024-invoice-{row['id']}@hotline-contract-gen"]
         payment = events[f"HNZH-2022-311-2024-payment-{row['id']}@hotline-contract-gen"]

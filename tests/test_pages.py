@@ -27,18 +27,32 @@ from conftest import CONTRACT, ROOT, run_cli
 from pagecheck import Finding, body_lines, check, expectations, pages, recurring, require, to_pdfs
 
 SECOND = ROOT / "examples" / "second-contract" / "contract.yaml"
-SHIPPED = ["assessment-2024", "contract-2024", "contract-2025", "diff-2024-2025", "invoices-2024",
-           "invoices-2024-late-fees", "invoices-2024-ranked", "report-2024-05", "requirements-2024",
-           "requirements-2025"]
+SHIPPED = ["acceptance-2024", "archive-2024", "assessment-2024", "contract-2024", "contract-2025", "diff-2024-2025",
+           "invoices-2024", "invoices-2024-late-fees", "invoices-2024-ranked", "notice-2024", "report-2024-05",
+           "requirements-2024", "requirements-2025"]
 # Another county's contract, written as YAML only: its own tables, parties and texts must lay out as well.
-OTHER = ["second-contract-2025", "second-contract-2026", "second-diff-2025-2026", "second-invoices-2025",
-         "second-report-2025-06", "second-requirements-2025", "second-requirements-2026"]
+OTHER = ["second-acceptance-2025", "second-archive-2025", "second-contract-2025", "second-contract-2026",
+         "second-diff-2025-2026", "second-invoices-2025", "second-notice-2025", "second-report-2025-06",
+         "second-requirements-2025", "second-requirements-2026"]
 DOCS = SHIPPED + OTHER
 
 
 def _gen(*args: str, contract: Path = CONTRACT) -> None:
     result = run_cli(*args, "--contract", str(contract))
     assert result.exit_code == 0, f"gen {' '.join(args)}: {result.stderr}"
+
+
+def _manifest_docx(folder: Path, year: int, contract: Path, target: Path) -> None:
+    """The archive's manifest as a .docx, built again from its JSON by the builder `gen archive` renders to PDF/A."""
+    from generator.api import load_contract
+    from generator.documents.docx.packaging import package
+    from generator.documents.docx.writer import render_docx
+    from generator.documents.layout import load_layout
+    from generator.documents.manifest import build_manifest
+
+    data = json.loads((folder / f"archive-{year}.json").read_text("utf-8"))
+    model = build_manifest(load_contract(contract).year(year), data)
+    target.write_bytes(package(render_docx(model, load_layout())))
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +81,10 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Finding
     _gen("report", "--month", "2024-05", "--data", str(data), "--out", str(out))
     _gen("assess", "--year", "2024", "--data", str(data), "--out", str(out))
     _gen("diff", "--from", "2024", "--to", "2025", "--out", str(out))
+    _gen("notice", "--year", "2024", "--out", str(out))
+    _gen("acceptance", "--year", "2024", "--data", str(data), "--out", str(out))
+    _gen("archive", "--year", "2024", "--data", str(data), "--out", str(root / "archive"))
+    _manifest_docx(root / "archive", 2024, CONTRACT, out / "archive-2024.docx")
     # The variants really hold what they are there for: chosen tiers, and the late-fee table.
     ranked = json.loads((root / "ranked" / "invoices-2024.json").read_text("utf-8"))
     assert all(row["chosen"] for row in ranked["rows"][1:]), ranked["rows"]
@@ -82,8 +100,11 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Finding
     for args in (("contract", "--year", "2025"), ("contract", "--year", "2026"),  # each with its requirements
                  ("invoices", "--year", "2025", "--data", str(second_data)),
                  ("report", "--month", "2025-06", "--data", str(second_data)),
-                 ("diff", "--from", "2025", "--to", "2026")):
+                 ("diff", "--from", "2025", "--to", "2026"), ("notice", "--year", "2025"),
+                 ("acceptance", "--year", "2025", "--data", str(second_data))):
         _gen(*args, "--out", str(second), contract=SECOND)
+    _gen("archive", "--year", "2025", "--data", str(second_data), "--out", str(root / "second-archive"), contract=SECOND)
+    _manifest_docx(root / "second-archive", 2025, SECOND, second / "archive-2025.docx")
     for path in second.glob("*.docx"):  # one PDF folder: the second contract's files get a prefix
         docs[f"second-{path.stem}"] = shutil.copy(path, out / f"second-{path.name}")
     assert sorted(docs) == DOCS

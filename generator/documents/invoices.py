@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from generator.documents.model import Block, Cell, DocumentModel, Paragraph, Table
+from generator.documents.statutory import sme_payment_blocks
 from generator.rules.clauses import cite
 from generator.rules.model import ContractYear, Tier
 from generator.rules.money import capital, cny, pct, rate_words, two_places
@@ -162,6 +163,7 @@ def build_invoices(year: ContractYear, schedule: Schedule, with_payments: bool) 
     blocks += [Paragraph("三、合计", "heading1"), *(Paragraph(text) for text in totals)]
     if with_payments:
         blocks += _late(year, schedule)
+    blocks += sme_payment_blocks(year, f"{'五' if with_payments else '四'}、中小企业款项支付期限核对")
     return DocumentModel(
         blocks=tuple(blocks),
         title=f"{project}付款及开票计划（{schedule.year}年度）",

@@ -1,6 +1,8 @@
-"""Every dated duty a contract year creates: invoices, payments, monthly reports, the assessment, renewal, term end.
+"""Every dated duty a contract year creates: invoices, payments, monthly reports, the assessment, renewal, term end,
+and the duties the law attaches to the contract (publication, filing, acceptance, SME payment terms).
 
-Each duty names the clause it comes from, so a calendar entry can be traced back to the contract.
+Each duty names the clause it comes from, or quotes the statute, so a calendar entry can be traced back to the
+contract or the law.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from generator.rules.dates import add_months
 from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct
 from generator.rules.numerals import cn_date, cn_month, cn_months
+from generator.rules.statutes import assessment_end, payment_terms, signing_deadlines, statutes_of
 
 
 @dataclass(frozen=True)
@@ -67,4 +70,31 @@ def duties(year: ContractYear) -> list[Duty]:
                       f"（续签时运行 gen new-year {year.year + 1}）。", renewal_clause))
     found.append(Duty("term-end", "服务期满", year.term_end, year.term_end,
                       f"本年度合同服务期限{cn_date(year.term_start)}至{cn_date(year.term_end)}。", ""))
+    found += statutory_duties(year)
     return sorted(found, key=lambda d: (d.start, d.key))
+
+
+def statutory_duties(year: ContractYear) -> list[Duty]:
+    """The duties the law attaches to the year (publication, filing, acceptance, SME payment terms), each citing
+    the statute and quoting its text; a deadline counted into a year the holiday schedule lacks says so."""
+    statutes = statutes_of(year)
+    found = []
+    for due in signing_deadlines(year, statutes):
+        rule, deadline = due.rule, due.deadline
+        command = f"（{rule.command} --year {year.year}）" if rule.command else ""
+        assumed = f"注意：{deadline.assumption()}。" if deadline.assumed else ""
+        found.append(Duty(f"statute-{rule.id}", f"{rule.title}（法定期限）", deadline.due, deadline.due,
+                          f"{rule.who}{rule.action}{command}：{deadline.how()}。{assumed}依据{rule.quoted}", ""))
+    for rule in statutes.of_kind("acceptance"):
+        start = assessment_end(year) + timedelta(days=1)
+        command = f"（{rule.command} --year {year.year}）" if rule.command else ""
+        found.append(Duty(f"statute-{rule.id}", f"{rule.title}：出具验收书", start, start + timedelta(days=14),
+                          f"{rule.who}{rule.action}{command}；考核期至{cn_date(start - timedelta(days=1))}。依据{rule.quoted}", ""))
+    term, checks = payment_terms(year, statutes)
+    for check in checks:
+        if term is None or check.latest is None or check.delivered is None:
+            continue
+        found.append(Duty(f"statute-payment-{year.milestones[check.index].id}", f"法定付款期限：{check.label}", check.latest,
+                          check.latest, f"{check.label}支付{check.pays_for}的服务费用（{cn_date(check.delivered)}交付）："
+                          f"合同约定应付日期{cn_date(check.due)}，{check.words}。依据{term.quoted}", ""))
+    return found

@@ -22,7 +22,7 @@ from generator.source.loader import Document, PathKey, format_path
 
 # The sections a year may change; everything else in the file (history, years) is not layered.
 LAYERED = ("project", "parties", "fees", "payment", "terms", "rules", "exports", "scoring", "report", "sample", "calendar",
-           "snippets", "preamble", "articles", "appendices")
+           "statutes", "snippets", "preamble", "articles", "appendices")
 # What a year states about itself (not inherited, except overrides: see ``overrides_of``).
 YEAR_FIELDS = ("kind", "contract_number", "signed_on", "budget_year", "signatories", "assessment", "overrides")
 IDENTITY_FIELDS = ("id", "key")
