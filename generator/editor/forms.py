@@ -1,0 +1,125 @@
+"""The schemas of schemas/ as the form library reads them, and labels of data paths for people.
+
+The form library (json-editor) resolves only references inside one schema, in the draft-4 dialect. So
+each section's schema is given with every schema file's definitions under ``definitions`` and each
+``$ref`` pointed there; the few 2020-12 keywords it lacks are restated (``prefixItems`` as a tuple,
+``const`` as a one-value ``enum``). The titles and descriptions are the schemas' own, in Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from generator.resources import SCHEMAS
+from generator.source.layers import LAYERED
+from generator.source.schema import titles
+
+__all__ = ["ENTRY_FIELDS", "TABS", "form_schemas", "label_of"]
+
+# What the page shows, tab by tab: the year's own facts, then the contract's sections (schemas' titles).
+TABS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("entry", "年度信息", ("entry",)),
+    ("parties", "合同双方", ("parties",)),
+    ("fees", "费用明细", ("fees",)),
+    ("payment", "付款节点与档位", ("payment",)),
+    ("terms", "合同条件与人员配置", ("terms",)),
+    ("scoring", "考核指标与规则", ("scoring",)),
+    ("texts", "条款文字", ("snippets", "preamble", "articles", "appendices")),
+    ("other", "其他设置", ("project", "rules", "report", "calendar", "exports", "sample")),
+)
+# The year's own facts that the editor changes (the assessment is recorded by gen assess --record).
+ENTRY_FIELDS = ("kind", "contract_number", "signed_on", "budget_year", "signatories")
+_NAMED = re.compile(r"([A-Za-z0-9_]+) = ([^；;。，,]+)")
+_REF = re.compile(r"^(?:(?P<file>[a-z]+)\.schema\.json)?(?:#/\$defs/(?P<name>[A-Za-z_]+))?$")
+
+
+@cache
+def form_schemas() -> dict[str, Any]:
+    """``sections``: per section (and ``entry``) its schema for the form library; ``definitions``: the table
+    they all refer to (the page adds it to each)."""
+    # The years' change schemas (patch.schema.json) describe what a year writes, not what a form shows.
+    files = {path.name.removesuffix(".schema.json"): json.loads(path.read_text("utf-8"))
+             for path in sorted(SCHEMAS.glob("*.schema.json")) if path.name != "patch.schema.json"}
+    definitions: dict[str, Any] = {}
+    for stem, schema in files.items():
+        root = {k: v for k, v in schema.items() if k not in ("$defs", "$schema", "$id")}
+        definitions[stem] = _convert(root, stem)
+        for name, part in schema.get("$defs", {}).items():
+            definitions[f"{stem}__{name}"] = _convert(part, stem)
+    # A clause is a paragraph or more: a text box, not a one-line field.
+    definitions["common__text"] = {**definitions["common__text"], "format": "textarea"}
+    properties = files["contract"]["properties"]
+    out = {section: _convert(properties[section], "contract") for section in LAYERED if section in properties}
+    year = files["years"]["$defs"]["years"]["additionalProperties"]
+    entry = {"title": "年度信息", "description": year["description"].split("：", 1)[0], "type": "object",
+             "required": [f for f in year["required"] if f in ENTRY_FIELDS],
+             "properties": {f: _convert(year["properties"][f], "years") for f in ENTRY_FIELDS}}
+    out["entry"] = entry
+    return {"sections": out, "definitions": definitions}
+
+
+def _convert(node: Any, stem: str) -> Any:
+    if isinstance(node, list):
+        return [_convert(item, stem) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = _choices(node)
+    for key, value in node.items():
+        if key == "$ref":
+            out[key] = _local(value, stem)
+        elif key == "prefixItems":
+            out["items"] = _convert(value, stem)
+            out["additionalItems"] = False
+        elif key == "items" and value is False:
+            continue
+        elif key == "const":
+            out["enum"] = [value]
+        elif key in ("propertyNames", "$defs", "$schema", "exclusiveMinimum", "exclusiveMaximum"):
+            continue
+        elif key in ("properties", "patternProperties"):
+            out[key] = {name: _convert(part, stem) for name, part in value.items()}
+        else:
+            out[key] = _convert(value, stem)
+    return out
+
+
+def _choices(node: dict[str, Any]) -> dict[str, Any]:
+    """For a list of allowed values: their type (else the form offers a type switch) and, where the
+    description names each value (``original = 原合同；renewal = 续签``), those names in the list."""
+    values = node.get("enum")
+    if not isinstance(values, list) or not values:
+        return {}
+    out: dict[str, Any] = {}
+    if "type" not in node:
+        kinds = {"string" if isinstance(v, str) else "integer" if isinstance(v, int) and not isinstance(v, bool)
+                 else "other" for v in values}
+        if len(kinds) == 1 and "other" not in kinds:
+            out["type"] = kinds.pop()
+    named = dict(_NAMED.findall(str(node.get("description", ""))))
+    if all(str(v) in named for v in values):
+        out["options"] = {"enum_titles": [f"{named[str(v)]}（{v}）" for v in values]}
+    return out
+
+
+def _local(ref: str, stem: str) -> str:
+    match = _REF.match(ref)
+    if not match:
+        raise ValueError(f"unsupported $ref {ref!r}")
+    file, name = match.group("file") or stem, match.group("name")
+    return f"#/definitions/{file}__{name}" if name else f"#/definitions/{file}"
+
+
+def label_of(path: tuple[Any, ...], item_name: str = "") -> str:
+    """A data path for people: the schema titles along it (``合同费用 · “人工成本费用” · 单价（元）``)."""
+    names = titles("contract.schema.json", path)
+    if not names:
+        return ".".join(map(str, path))
+    parts = [names[0]]
+    if item_name:
+        parts.append(f"“{item_name}”")
+    if len(names) > 1:
+        parts.append(names[-1])
+    return " · ".join(parts)
