@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +24,26 @@ if TYPE_CHECKING:
     from generator.documents.model import DocumentModel
     from generator.rules.model import Contract, ContractYear
 
-__all__ = ["Plan", "Report", "Verdict", "check_text", "contract_model", "edit_contract", "generate", "generate_all",
-           "generate_assessment", "generate_sample", "init", "load_contract", "new_year", "plan_all", "serve_editor",
-           "validate", "verify"]
+__all__ = [
+    "Plan",
+    "Report",
+    "Verdict",
+    "check_text",
+    "contract_model",
+    "edit_contract",
+    "generate",
+    "generate_all",
+    "generate_assessment",
+    "generate_sample",
+    "init",
+    "load_contract",
+    "new_year",
+    "plan_all",
+    "record_assessment",
+    "serve_editor",
+    "validate",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,18 @@ def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool
 
     written.append(edit_contract(path, add_record)[0])
     return written, output.warnings
+
+
+def record_assessment(path: Path, year: int, score: Decimal | None, passed: bool | None,
+                      breaches: tuple[str, ...] = ()) -> Path:
+    """Record a result the buyer issued for ``year`` in contract.yaml, without reading any exports."""
+    from generator.analysis.assessment import record_given
+
+    def add_record(text: str) -> str:
+        contract = check_document(load_bytes(text.encode("utf-8"), path.name))
+        return record_given(text, path.name, contract.year(year), score, passed, breaches)
+
+    return edit_contract(path, add_record)[0]
 
 
 def edit_contract(path: Path, change: Callable[[str], str]) -> tuple[Path, Contract]:
@@ -362,20 +392,24 @@ def verify(document: Path, contract_path: Path) -> Verdict:
     if props.get("hcg.generator") != GENERATOR:
         findings.append(f"生成器版本不同：文档由 {props.get('hcg.generator')} 生成，当前为 {GENERATOR}")
     contract = load_contract(contract_path)
+    changed_parts: dict[tuple[str, str], list[str]] = {}
     for label, old in sorted(recorded.items()):
-        name, _, year = label.partition("#")
-        if year:
+        name, _, year_part = label.partition("#")
+        if year_part:
+            year, _, part = year_part.partition("/")
             current = contract.years.get(int(year)) if year.isdigit() else None
             if current is None:
                 findings.append(f"源文件已修改：{name}（其中已没有 {year} 年度）")
-            elif current.fingerprint != old:
-                findings.append(f"源文件已修改：{name}（{year} 年度的合同内容与生成时不同）")
+            elif current.parts.get(part) != old:
+                changed_parts.setdefault((name, year), []).append(part)
             continue
         path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
         if not path.is_file():
             findings.append(f"源文件已不存在：{label}")
         elif digest(path) != old:
             findings.append(f"源文件已修改：{label}（生成时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+    for (name, year), parts in sorted(changed_parts.items()):
+        findings.append(f"源文件已修改：{name}（{year} 年度的{_part_names(parts)}与生成时不同）")
     if findings:
         return Verdict(False, findings)
     try:
@@ -389,6 +423,19 @@ def verify(document: Path, contract_path: Path) -> Verdict:
     if regenerated != document.read_bytes():
         return Verdict(False, ["源文件未变，但文档内容与重新生成的结果不同：文档在生成后被改动过"])
     return Verdict(True, [f"一致：{document.name} 与当前数据源生成的结果完全相同（{len(recorded)} 个源未改动）"])
+
+
+def _part_names(parts: list[str]) -> str:
+    """The changed parts of a year in words: their titles from the schema, with the YAML name."""
+    from generator.rules.model import ASSESSMENT_PART, YEAR_PART
+    from generator.source.schema import titles
+
+    special = {YEAR_PART: "年度信息（合同编号、签订日期、签字人等）", ASSESSMENT_PART: "考核结果"}
+    named = []
+    for part in parts:
+        title = special.get(part) or next(iter(titles("contract.schema.json", (part,))), "")
+        named.append(f"{title}（{part}）" if title and title != part else part)
+    return "、".join(named)
 
 
 def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,19 @@ def _as_of(_: click.Context, __: click.Parameter, value: str | None) -> str | No
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise click.BadParameter("日期格式应为 YYYY-MM-DD，例如 2024-12-31，或写 today") from None
+
+
+def _score(_: click.Context, __: click.Parameter, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        score = Decimal(value.strip())
+    except ArithmeticError:
+        raise click.BadParameter("得分应为数字，例如 86.5") from None
+    exponent = score.as_tuple().exponent  # a letter for NaN and infinity
+    if not isinstance(exponent, int) or not 0 <= score <= 1000 or exponent < -2:
+        raise click.BadParameter("得分应为 0 以上、最多两位小数的数字，例如 86.5")
+    return score
 
 
 def _month(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
@@ -242,15 +256,24 @@ def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path,
 @data_option
 @click.option("--partial", is_flag=True, help="考核期内缺少某些月份的数据时，按已有月份计算（报告首页注明）。")
 @click.option("--record", "record_result", is_flag=True, help="把考核结果（得分、是否合格、违约行为）写回 contract.yaml 中该年度的 assessment。")
+@click.option("--score", metavar="得分", callback=_score, help="与 --record 一起用：直接记录甲方出具的得分，不读取月度数据。")
+@click.option("--passed/--failed", "passed", default=None, help="与 --record 一起用：直接记录考核结论（不写时按得分和违约行为判定）。")
+@click.option("--breach", "breaches", metavar="文字", multiple=True, help="与 --record 一起用：记录一项违约行为（可写多次）。")
 @generating
-def assess(year: int, data_dir: Path, partial: bool, record_result: bool, contract_path: Path, out_dir: Path,
-           pdf: bool, strict: bool) -> None:
+def assess(year: int, data_dir: Path, partial: bool, record_result: bool, score: Decimal | None, passed: bool | None,
+           breaches: tuple[str, ...], contract_path: Path, out_dir: Path, pdf: bool, strict: bool) -> None:
     """年度考核（履约验收）：按合同的考核标准计算考核期各月的得分，给出续签结论和付款档位。
 
     \b
     示例：gen assess --year 2024 --data data
           gen assess --year 2024 --record   （结果写入 contract.yaml，供下一年度续签核对）
+          gen assess --year 2025 --record --score 86.5   （没有月度数据时，记录甲方出具的得分）
     """
+    if score is not None or passed is not None or breaches:
+        if not record_result:
+            raise click.UsageError("--score、--passed/--failed、--breach 用于记录甲方出具的结果，须与 --record 一起使用")
+        click.echo(str(api.record_assessment(contract_path, year, score, passed, breaches)))
+        return
     job = Job.relative("assessment", contract_path, year=year, data=str(data_dir), partial=partial, strict=strict)
     _report(*api.generate_assessment(job, contract_path.resolve().parent, out_dir, record_result, pdf))
 

@@ -157,7 +157,10 @@ def run(job: Job, contract: Contract, home: Path) -> Output:
     output = _RUNNERS[job.kind](job, contract, home)
     hashes = {_label(Path(p), home): d for p, d in source_hashes([TEMPLATES / "layout.yaml", *output.sources]).items()}
     for year in sorted(set(output.years)):
-        hashes[f"{job.contract}#{year}"] = contract.year(year).fingerprint
+        # Each part of the year on its own, so `gen verify` can say which one changed; only the
+        # assessment document reads the year's recorded result (recording it leaves the others verified).
+        for part, digest in contract.year(year).parts_used(reads_assessment=job.kind == "assessment").items():
+            hashes[f"{job.contract}#{year}/{part}"] = digest
     custom = custom_xml(properties(job.describe(), hashes))
     output.files = {name: package(data, custom) if isinstance(data, dict) else data
                     for name, data in output.files.items()}

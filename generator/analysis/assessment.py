@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from generator.analysis.periods import period
-from generator.errors import InputError, Problem
+from generator.errors import GenError
 from generator.exports.ingest import Figures
 from generator.exports.month import load_month
 from generator.rules.inputs import rank_input
 from generator.rules.model import ContractYear
 from generator.rules.payment import Schedule, build_schedule
 from generator.rules.scoring import ScoreCard
-from generator.source.edit import set_assessment
+from generator.source.edit import assessment_lines, set_assessment
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,15 @@ def assess(contract: ContractYear, data_dir: Path, partial: bool = False) -> Ass
     first, last = contract.renewal.assessment_months
     span = months[first - 1 : last]
     missing = tuple(m for m in span if not (data_dir / m).is_dir())
+    hand = (f"已由甲方出具考核结果时，可直接记录：gen assess --year {year} --record --score 得分"
+            f"（或在 contract.yaml 的 years.{year} 下手写 assessment: {{score: 得分, passed: true, breaches: []}}）")
     if missing and not partial:
-        raise InputError([Problem(str(data_dir), 1, 1, "", (
-            f"{year} 年度考核需要第 {first}-{last} 个服务月的数据，缺少：{'、'.join(missing)}"
-            "（数据不全时可加 --partial 按已有月份计算，报告首页会注明）"))])
+        raise GenError(
+            f"{year} 年度考核需要第 {first}-{last} 个服务月的数据（{data_dir} 中的 YYYY-MM 目录），缺少：{'、'.join(missing)}。"
+            f"数据不全时可加 --partial 按已有月份计算，报告首页会注明；{hand}")
     present = [m for m in span if m not in missing]
     if not present:
-        raise InputError([Problem(str(data_dir), 1, 1, "", f"{year} 年度考核期内没有任何月份的数据")])
+        raise GenError(f"{year} 年度考核期内（{span[0]} 至 {span[-1]}）在 {data_dir} 中没有任何月份的数据。{hand}")
     data = {m: load_month(data_dir, m, contract) for m in present}
     result = period(contract, span, data)
     recorded = contract.entry.assessment
@@ -74,11 +76,8 @@ def assess(contract: ContractYear, data_dir: Path, partial: bool = False) -> Ass
 
 def recorded_block(result: Assessment) -> list[str]:
     """The ``assessment:`` entry for contract.yaml, as lines without indentation."""
-    note = f"  # gen assess：{result.months[0]} 至 {result.months[-1]}" + ("（数据不全）" if result.partial else "")
-    lines = [f"assessment:{note}", f"  score: {result.card.total}", f"  passed: {'true' if result.passed else 'false'}"]
-    if result.breaches:
-        return [*lines, "  breaches:", *(f"    - {b}" for b in result.breaches)]
-    return [*lines, "  breaches: []"]
+    note = f"gen assess：{result.months[0]} 至 {result.months[-1]}" + ("（数据不全）" if result.partial else "")
+    return assessment_lines(result.card.total, result.passed, result.breaches, note)
 
 
 def record(text: str, name: str, result: Assessment) -> str:
@@ -87,3 +86,17 @@ def record(text: str, name: str, result: Assessment) -> str:
     The caller validates the result before anything is written.
     """
     return set_assessment(text, name, result.year, recorded_block(result))
+
+
+def record_given(text: str, name: str, contract: ContractYear, score: Decimal | None, passed: bool | None,
+                 breaches: tuple[str, ...]) -> str:
+    """contract.yaml's text with a result the buyer issued (no exports read) as ``years.<year>.assessment``.
+
+    Without ``passed``, the verdict follows the renewal article: at least the minimum score and no breach.
+    """
+    if passed is None:
+        if score is None:
+            raise GenError("记录考核结果须给出得分（--score）或结论（--passed / --failed）")
+        passed = score >= contract.renewal.min_score and not breaches
+    note = "甲方出具的考核结果（gen assess --score）" if score is not None else "甲方出具的考核结论"
+    return set_assessment(text, name, contract.year, assessment_lines(score, passed, breaches, note))

@@ -13,6 +13,7 @@ from generator.documents.templating import Renderer
 from generator.rules import numerals
 from generator.rules.model import ContractYear
 from generator.rules.money import to_decimal, yuan
+from generator.rules.scoring import display_numbers
 from generator.source.loader import PathKey
 
 _LABELS = {
@@ -105,21 +106,22 @@ class _Builder:
         scoring = self.data["scoring"]
         header = tuple(Cell.of(t, style="table_header") for t in ("考核项目", "具体指标", "分数", "考核内容及计分办法"))
         rows: list[tuple[Cell, ...]] = [header]
+        numbers = display_numbers(scoring)
         for c_index, category in enumerate(scoring["categories"]):
             members = [(i, ind) for i, ind in enumerate(scoring["indicators"]) if ind["category"] == category["id"]]
             points = f"（{_num(category['points'])}分）" if "points" in category else ""
             label = f"{numerals.cn_num(c_index + 1)}、{category['name']}{points}"
             for position, (i, indicator) in enumerate(members):
                 cells = [Cell.of(label, merge_down=len(members) - 1, style="table_center")] if position == 0 else []
-                cells += self.indicator_cells(i, indicator)
+                cells += self.indicator_cells(i, numbers[i], indicator)
                 rows.append(tuple(cells))
         rows.append((Cell.of("其他", style="table_center"), Cell.of(scoring["other_note"], span=3)))
         return Table(tuple(rows), (30, 36, 14, 76))
 
-    def indicator_cells(self, index: int, indicator: Mapping[str, Any]) -> list[Cell]:
+    def indicator_cells(self, index: int, number: int, indicator: Mapping[str, Any]) -> list[Cell]:
         here = ("scoring", "indicators", index)
         target = f"（{_num(indicator['target'])}%）" if "target" in indicator else ""
-        name = f"{index + 1}. {indicator['name']}{target}"
+        name = f"{number}. {indicator['name']}{target}"
         points = _num(indicator["points"]) if "points" in indicator else "\\"
         content = self.text(indicator["content"], (*here, "content"), item=indicator)
         method = self.text(indicator["method_text"], (*here, "method_text"), item=indicator)

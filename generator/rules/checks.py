@@ -157,8 +157,14 @@ def _scoring(year: ContractYear) -> Iterator[Problem]:
         totals[item["category"]] += to_decimal(item.get("points", 0))
     for index, category in enumerate(scoring["categories"]):
         if "points" in category and to_decimal(category["points"]) != totals[category["id"]]:
-            yield src.problem(("scoring", "categories", index, "points"), (
-                f"“{category['name']}” 分值为 {category['points']}，但其下指标分数合计为 {totals[category['id']]}"))
+            # Reported at whichever was written last (an indicator added or re-weighted in a renewal year),
+            # with both ways out.
+            members = [("scoring", "indicators", i, "points") for i, item in enumerate(scoring["indicators"])
+                       if item["category"] == category["id"] and "points" in item]
+            yield src.problem_among([("scoring", "categories", index, "points"), *members], (
+                f"“{category['name']}” 分值为 {category['points']}，但其下指标分数合计为 {totals[category['id']]}："
+                f"请调整其下指标的分数（指标按 key 合并，例如 - {{key: 某指标, points: 新分数}}），"
+                f"或改动项目分值（项目按 id 合并：- {{id: {category['id']}, points: {totals[category['id']]}}}）"))
     months = year.renewal.assessment_months
     if months[0] > months[1]:
         yield src.problem(("rules", "renewal", "assessment_months"), "履约验收的起始月晚于结束月")

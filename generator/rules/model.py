@@ -180,17 +180,41 @@ class ContractYear:
         return [self.service_month(n) for n in range(1, self.duration_months + 1)]
 
     @cached_property
-    def fingerprint(self) -> str:
-        """sha256 of everything this year's documents are made from (not of the whole file).
+    def parts(self) -> Mapping[str, str]:
+        """sha256 of each part of the year that documents are made from, by part name.
 
-        Adding or editing a later year, or a comment, leaves it unchanged; it is what provenance records.
+        Every layered section in force (``fees``, ``articles`` …); ``year``: what the year states about
+        itself that documents print (kind, number, dates, budget year, signatories, clause overrides, the
+        service years it follows); ``assessment``: the result recorded for this year, which only the
+        year's assessment document reads. Adding or editing a later year, a comment or this year's
+        recorded result leaves every other part as it was.
         """
-        sections = {name: self.data[name] for name in LAYERED if name in self.data}
-        payload = {"data": sections, "entry": self.entry, "overrides": dict(self.overrides),
-                   "signed_on": self.signed_on, "prior": [self.prior_year, self.prior_assessment],
-                   "service_years": self.service_years}
-        text = json.dumps(payload, default=_canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        entry = self.entry
+        digests = {name: _digest(self.data[name]) for name in LAYERED if name in self.data}
+        digests[YEAR_PART] = _digest({
+            "kind": entry.kind, "contract_number": entry.contract_number, "budget_year": entry.budget_year,
+            "signatories": entry.signatories, "signed_on": self.signed_on, "term_end": self.term_end,
+            "overrides": dict(self.overrides), "prior_year": self.prior_year, "service_years": self.service_years})
+        digests[ASSESSMENT_PART] = _digest(entry.assessment)
+        return MappingProxyType(digests)
+
+    def parts_used(self, reads_assessment: bool = False) -> dict[str, str]:
+        """The parts a document of this year is made from: all but the recorded assessment, unless it reads it."""
+        return {name: digest for name, digest in self.parts.items() if reads_assessment or name != ASSESSMENT_PART}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of every part of the year together, and of the prior year's recorded result."""
+        return _digest({"parts": dict(self.parts), "prior": self.prior_assessment})
+
+
+YEAR_PART = "year"
+ASSESSMENT_PART = "assessment"
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, default=_canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _canonical(value: Any) -> Any:

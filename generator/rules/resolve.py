@@ -59,6 +59,9 @@ def _year(document: Document, source: YearSource, entry: YearEntry, signed: date
     prior_year, prior = _prior(entry.year, history, entries)
     service = tuple((h.year, h.kind) for h in history if h.year < entry.year)
     service += tuple((y, e.kind) for y, e in entries.items() if y <= entry.year)
+    # A year of kind "original" starts a new contract (a new procurement): the service term counts from it.
+    starts = [index for index, (_, kind) in enumerate(service) if kind == "original"]
+    service = service[starts[-1]:] if starts else service
     return ContractYear(
         year=entry.year,
         source=source,
@@ -109,8 +112,11 @@ def renewal_problems(contract: Contract, year: int) -> list[Problem]:
     service = current.service_years
     if len(service) > rules.max_service_years:
         found.append(doc.problem((*here, "kind"), (
-            f"{year} 年是本项目第 {len(service)} 个服务年度，超过续签条款约定的最多服务期限"
-            f" {rules.max_service_years} 年（服务年度：{'、'.join(str(y) for y, _ in service)}）"), severity))
+            f"{year} 年是本项目第 {len(service)} 个服务年度（服务年度：{'、'.join(str(y) for y, _ in service)}），"
+            f"超过续签条款约定的最多服务期限 {rules.max_service_years} 年（rules.renewal.max_service_years）。"
+            f"按该条款，期满后不能再按续签延续：如已重新组织采购并签订新合同，请把该年度写成 kind: original"
+            f"（服务年限从该年度重新计算）；如双方以书面补充协议延长了服务期限，请在 years.{year} 下写 "
+            f"rules: {{renewal: {{max_service_years: 新的年数}}}}；否则请与采购部门核实后再续签"), severity))
     automatic = [y for y, kind in service if kind == "automatic"]
     if len(automatic) > rules.max_automatic_renewals:
         found.append(doc.problem((*here, "kind"), (

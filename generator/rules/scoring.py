@@ -250,10 +250,21 @@ class Ranking(RuleKind):
         return Outcome(shown, -lost, trace, lost > 0)
 
 
+def display_numbers(scoring: Mapping[str, Any]) -> dict[int, int]:
+    """Each indicator's number as a reader sees it (list index → 1, 2, …): category by category in the
+    categories' order, and within a category in list order — so an indicator appended to the list in a
+    renewal year is numbered where its category shows it, and the numbers after it move on."""
+    order = {category["id"]: position for position, category in enumerate(scoring["categories"])}
+    indicators = scoring["indicators"]
+    shown = sorted(range(len(indicators)), key=lambda i: (order.get(indicators[i]["category"], len(order)), i))
+    return {index: number for number, index in enumerate(shown, start=1)}
+
+
 def indicator_clause(year: ContractYear, index: int) -> str:
     """Where an indicator is written: its appendix and item (附件1第3项)."""
     number = next((i + 1 for i, a in enumerate(year.data["appendices"]) if a["id"] == "scoring"), None)
-    return f"附件{number}第{index + 1}项" if number else f"第{index + 1}项"
+    item = display_numbers(year.data["scoring"])[index]
+    return f"附件{number}第{item}项" if number else f"第{item}项"
 
 
 def score_item(year: ContractYear, index: int, indicator: Mapping[str, Any], value: Any) -> ItemScore:
@@ -264,7 +275,7 @@ def score_item(year: ContractYear, index: int, indicator: Mapping[str, Any], val
     category = next(c["name"] for c in scoring["categories"] if c["id"] == indicator["category"])
     points = to_decimal(indicator["points"]) if "points" in indicator else None
     target = pct(to_decimal(indicator["target"])) if "target" in indicator else "—"
-    return ItemScore(index + 1, indicator["key"], indicator["name"], category, indicator["rule"]["kind"], target, points,
+    return ItemScore(display_numbers(scoring)[index], indicator["key"], indicator["name"], category, indicator["rule"]["kind"], target, points,
                      outcome.actual, outcome.points.quantize(CENT, ROUND_HALF_UP), outcome.trace, outcome.below_target,
                      indicator_clause(year, index), outcome.no_sample)
 
@@ -272,5 +283,6 @@ def score_item(year: ContractYear, index: int, indicator: Mapping[str, Any], val
 def score(year: ContractYear, inputs: Mapping[str, Any]) -> ScoreCard:
     """Score every indicator; the total is the sum of the items as shown (each rounded to 0.01)."""
     indicators = year.data["scoring"]["indicators"]
-    items = tuple(score_item(year, i, ind, inputs.get(ind["rule"]["input"])) for i, ind in enumerate(indicators))
+    items = tuple(sorted((score_item(year, i, ind, inputs.get(ind["rule"]["input"])) for i, ind in enumerate(indicators)),
+                         key=lambda item: item.number))
     return ScoreCard(items, sum((item.points for item in items), Decimal("0.00")))

@@ -6,7 +6,9 @@ loads and validates the result before anything is written.
 
 from __future__ import annotations
 
+import json
 import re
+from decimal import Decimal
 
 from generator.errors import InputError, Problem
 from generator.source.loader import Document, load_bytes
@@ -43,6 +45,20 @@ def _block_end(lines: list[str], start: int) -> int:
 
 def _parse(text: str, name: str) -> Document:
     return load_bytes(text.encode("utf-8"), name)
+
+
+def assessment_lines(score: Decimal | None, passed: bool, breaches: tuple[str, ...], note: str) -> list[str]:
+    """The ``assessment:`` entry of a year, as lines without indentation, with ``note`` as its comment.
+
+    Breaches are written as quoted strings, so a colon or a '#' in what staff typed stays text.
+    """
+    lines = [f"assessment:  # {note}"]
+    if score is not None:
+        lines.append(f"  score: {score}")
+    lines.append(f"  passed: {'true' if passed else 'false'}")
+    if breaches:
+        return [*lines, "  breaches:", *(f"    - {json.dumps(b, ensure_ascii=False)}" for b in breaches)]
+    return [*lines, "  breaches: []"]
 
 
 def set_assessment(text: str, name: str, year: int, block: list[str]) -> str:

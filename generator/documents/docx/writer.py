@@ -48,10 +48,10 @@ _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 # A token that must stay on one line: a run of digits, Latin letters and the signs that bind to them
 # (¥1,234.00, 2024-03-17, 0.98%, 6-9), with one CJK character on each side when it is a unit or a
-# measure word (第6-9名, 扣0.00分, 一般1次).
+# measure word (第6-9名, 扣0.00分, 一般1次), or 万元 / 亿元 after it (166万元).
 _TOKEN = re.compile(r"人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正]+|"
                     r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年|第[0-9.\-]+[名笔项条期个]|"
-                    r"[\u4e00-\u9fff]?[0-9A-Za-z¥$.,:%/()（）\-+×*·_]+[\u4e00-\u9fff%]?|.", re.S)
+                    r"[\u4e00-\u9fff]?[0-9A-Za-z¥$.,:%/()（）\-+×*·_]+(?:[万亿]元|[\u4e00-\u9fff%])?|.", re.S)
 # Inside a cell whose text wraps, what the reader must see whole even in running text: a date, a rank and a
 # signed number; in a short cell (up to RUNNING_CELL_EM wide) also a number with its unit. LibreOffice's
 # CJK line breaking allows a break on either side of every digit run, so digits meeting other characters
@@ -64,7 +64,6 @@ _JOINED = re.compile(_STRICT)
 _JOINED_SHORT = re.compile(_STRICT + r"|\d+(?:\.\d+)?\s?[分次件个人名元天日月年通项期秒位户条]")
 RUNNING_CELL_EM = 14  # a little over the checker's 12 CJK cells: text_em is an estimate
 WORD_JOINER = "\u2060"
-ZERO_WIDTH_SPACE = "\u200b"
 _NUMERAL = frozenset("0123456789.,")
 # An ISO date in running text: LibreOffice breaks after its hyphens; a joiner after each holds it together.
 _ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
@@ -244,20 +243,13 @@ class _Body:
         if block.change:
             # The paragraph mark itself is inserted or deleted, so accepting or rejecting removes the paragraph.
             self.marks.mark(block.change, _el("rPr", ppr))
-        previous, struck = ("", ""), None
         for kind, text in block.segments or ((block.change, block.text),):
             if not text:
                 continue
-            if previous[0] == "del" and kind == "ins" and previous[1][-1:].isalnum() and text[0].isalnum():
-                # "1380000.00" struck, then "1430000.00": without a break opportunity between them the
-                # pair wraps as one number. A zero-width space ends the deleted run (gone once accepted).
-                assert struck is not None and struck.text is not None
-                struck.text += ZERO_WIDTH_SPACE
-            previous = (kind, text)
             if not in_cell:  # a cell is bound only when it wraps (see cell), so a copied date stays plain
                 text = bind_dates(text)
             if kind:
-                struck = _run(self.marks.mark(kind, p), text, deleted=kind == "del")
+                _run(self.marks.mark(kind, p), text, deleted=kind == "del")
             else:
                 _run(p, text)
         return p
@@ -355,22 +347,29 @@ class _Body:
         """Column widths (mm) fitted to the content: no column narrower than its widest unbreakable token."""
         total_mm = sum(table.widths_mm)
         columns = len(table.widths_mm)
-        least, want = [0.0] * columns, [0.0] * columns
+        least, joined, want = [0.0] * columns, [0.0] * columns, [0.0] * columns
         for column, cell in _placed(table):
             if cell.span != 1:
                 continue
             size = self.layout.styles[cell.style].size_pt
             for line in cell.lines:
-                # A tracked change shows the deleted text (struck) beside the inserted one: both take room.
                 parts = [t for _, t in line.segments] if isinstance(line, Paragraph) and line.segments else \
                     [line.text if isinstance(line, Paragraph) else line]
-                token = max(longest_token_em(part) for part in parts)
-                least[column] = max(least[column], token * size + 2 * CELL_MARGIN_PT + 2)
-                want[column] = max(want[column], text_em("".join(parts)) * size + 2 * CELL_MARGIN_PT + 2)
+                pad = 2 * CELL_MARGIN_PT + 2
+                least[column] = max(least[column], max(longest_token_em(part) for part in parts) * size + pad)
+                # A tracked change shows the deleted text (struck) right beside the inserted one, with no break
+                # between two numbers: the pair is one token on the page and is given its room when there is some.
+                joined[column] = max(joined[column], longest_token_em("".join(parts)) * size + pad)
+                want[column] = max(want[column], text_em("".join(parts)) * size + pad)
         total_pt = total_mm / 25.4 * 72
         least = [max(v, 18.0) for v in least]
         if sum(least) >= total_pt:
             return [v / sum(least) * total_mm for v in least]
+        pairs = [max(j - m, 0.0) for j, m in zip(joined, least, strict=True)]
+        if sum(pairs) > total_pt - sum(least):
+            room = total_pt - sum(least)
+            return [(m + room * n / sum(pairs)) / 72 * 25.4 for m, n in zip(least, pairs, strict=True)]
+        least = [m + n for m, n in zip(least, pairs, strict=True)]
         # What is left goes to the columns whose text would wrap, in proportion to how much they would.
         extra = total_pt - sum(least)
         need = [max(w - m, 0.0) for w, m in zip(want, least, strict=True)]
@@ -404,23 +403,29 @@ class _Body:
         small = rows <= SMALL_TABLE_ROWS
         trs: dict[int, Any] = {}
         for r, column, spec in _walk(table):
+            change = table.row_changes[r] if table.row_changes else ""
             if r not in trs:
                 tr = trs[r] = _el("tr", tbl)
                 tr_pr = _el("trPr", tr)
                 _el("cantSplit", tr_pr)  # a row never breaks across pages: its cells belong together
                 if r < table.header_rows:
                     _el("tblHeader", tr_pr)
+                if change:
+                    # The row itself is inserted or deleted (its cells' text is marked below as well), so
+                    # accepting or rejecting removes the whole row, not just its text.
+                    self.marks.mark(change, tr_pr)
             # A small table is kept whole; a long one keeps its header with the body and its last two rows together.
             keep = (small and r < rows - 1) or r < table.header_rows or r == rows - 2 or (keep_with_following and r == rows - 1)
             if spec is None:  # covered by a vertical merge from above
-                self.cell(trs[r], widths[column], 1, "continue", ("",), "table", keep)
+                self.cell(trs[r], widths[column], 1, "continue", ("",), "table", keep, change)
             else:
                 width = sum(widths[column : column + spec.span])
-                self.cell(trs[r], width, spec.span, "restart" if spec.merge_down else None, spec.lines, spec.style, keep)
+                self.cell(trs[r], width, spec.span, "restart" if spec.merge_down else None, spec.lines, spec.style, keep,
+                          change)
         return tbl
 
     def cell(self, tr: Any, width_mm: float, span: int, merge: str | None, lines: tuple[str | Paragraph, ...],
-             style: str, keep: bool) -> None:
+             style: str, keep: bool, change: str = "") -> None:
         tc = _el("tc", tr)
         pr = _el("tcPr", tc)
         _el("tcW", pr, w=str(_twips(width_mm)), type="dxa")
@@ -432,6 +437,8 @@ class _Body:
         room_pt = width_mm / 25.4 * 72 - 2 * CELL_MARGIN_PT
         for line in lines or ("",):
             block = line if isinstance(line, Paragraph) else Paragraph(line, style)
+            if change:  # a row inserted or deleted as a whole: every paragraph of its cells with it
+                block = replace(block, change=change, segments=())
             # A tracked deletion shows (struck through) beside the insertion: both take room.
             shown = "".join(part for _, part in block.segments) or block.text
             # Joined from three quarters of the room on: the width measure is an estimate.
