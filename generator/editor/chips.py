@@ -14,10 +14,10 @@ from typing import Any
 
 from generator.documents.context import contract_context
 from generator.documents.templating import Renderer
+from generator.editor.forms import titles_of
 from generator.rules.model import Contract
 from generator.source.layers import YearSource
 from generator.source.loader import PathKey
-from generator.source.schema import titles
 
 __all__ = ["placeholder_chips"]
 
@@ -98,11 +98,11 @@ def _label(expression: str, path: PathKey) -> str:
     elif first == "appendices" and len(steps) == 3:
         return f"附件 “{steps[1]}” 的{'编号' if steps[2] == 'number' else '标题'}"
     elif first == "milestones" and len(steps) >= 2:
-        return f"付款节点 {steps[1]}" + (f" 的{_plain(titles('contract.schema.json', ('payment', 'milestones', 0, *steps[2:])))}"
+        return f"付款节点 {steps[1]}" + (f" 的{_plain(titles_of(('payment', 'milestones', 0, *steps[2:])))}"
                                          if len(steps) > 2 else "")
     elif first not in _SECTIONS:
         return expression
-    names = titles("contract.schema.json", tuple(steps))
+    names = titles_of(tuple(steps))
     return _plain(names) or expression
 
 

@@ -15,9 +15,8 @@ from typing import Any
 
 from generator.resources import SCHEMAS
 from generator.source.layers import LAYERED
-from generator.source.schema import titles
 
-__all__ = ["ENTRY_FIELDS", "TABS", "form_schemas", "label_of"]
+__all__ = ["ENTRY_FIELDS", "TABS", "form_schemas", "label_of", "titles_of"]
 
 # What the page shows, tab by tab: the year's own facts, then the contract's sections (schemas' titles).
 TABS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -66,6 +65,7 @@ def _convert(node: Any, stem: str) -> Any:
         return [_convert(item, stem) for item in node]
     if not isinstance(node, dict):
         return node
+    node = _flattened(node)
     out: dict[str, Any] = _choices(node)
     for key, value in node.items():
         if key == "$ref":
@@ -75,6 +75,8 @@ def _convert(node: Any, stem: str) -> Any:
             out["additionalItems"] = False
         elif key == "items" and value is False:
             continue
+        elif key == "options":
+            out[key] = {**out.get(key, {}), **value}
         elif key == "const":
             out["enum"] = [value]
         elif key in ("propertyNames", "$defs", "$schema", "exclusiveMinimum", "exclusiveMaximum"):
@@ -83,6 +85,25 @@ def _convert(node: Any, stem: str) -> Any:
             out[key] = {name: _convert(part, stem) for name, part in value.items()}
         else:
             out[key] = _convert(value, stem)
+    return out
+
+
+def _flattened(node: dict[str, Any]) -> dict[str, Any]:
+    """A schema whose ``allOf`` of ``if``/``then`` adds properties by kind (a rule's ``per_event``) offers them
+    all as optional properties: the form library knows no ``if``, and must not drop what the data holds.
+    An open map (``additionalProperties`` a schema) may get new keys from the user."""
+    out = dict(node)
+    extra: dict[str, Any] = {}
+    for part in node.get("allOf", ()):
+        then = part.get("then", {}) if isinstance(part, dict) else {}
+        for name, schema in then.get("properties", {}).items():
+            if isinstance(schema, dict) and name not in node.get("properties", {}):
+                extra.setdefault(name, schema)
+    if extra:
+        out["properties"] = {**node.get("properties", {}), **extra}
+        out.pop("allOf")
+    if isinstance(node.get("additionalProperties"), dict):
+        out["options"] = {**out.get("options", {}), "disable_properties": False}
     return out
 
 
@@ -112,9 +133,37 @@ def _local(ref: str, stem: str) -> str:
     return f"#/definitions/{file}__{name}" if name else f"#/definitions/{file}"
 
 
+def titles_of(path: tuple[Any, ...]) -> list[str]:
+    """The titles along a path of the merged contract, as the forms show them (a rule's ``per_event`` too)."""
+    schemas = form_schemas()
+    node: Any = schemas["sections"].get(path[0]) if path else None
+    found: list[str] = []
+    for depth in range(len(path)):
+        node = _resolved(node, schemas["definitions"])
+        if not isinstance(node, dict):
+            break
+        if isinstance(node.get("title"), str):
+            found.append(node["title"])
+        following = path[depth + 1] if depth + 1 < len(path) else None
+        if isinstance(following, int):
+            node = node.get("items", {})
+        elif following is not None:
+            node = node.get("properties", {}).get(following) or node.get("additionalProperties") or {}
+    return found
+
+
+def _resolved(node: Any, definitions: dict[str, Any]) -> Any:
+    for _ in range(20):
+        if not isinstance(node, dict) or "$ref" not in node:
+            break
+        title = node.get("title")
+        node = {**definitions[node["$ref"].rsplit("/", 1)[-1]], **({"title": title} if title else {})}
+    return node
+
+
 def label_of(path: tuple[Any, ...], item_name: str = "") -> str:
     """A data path for people: the schema titles along it (``合同费用 · “人工成本费用” · 单价（元）``)."""
-    names = titles("contract.schema.json", path)
+    names = titles_of(path)
     if not names:
         return ".".join(map(str, path))
     parts = [names[0]]

@@ -17,7 +17,7 @@
     button_delete_row_title: '删除{{0}}', button_delete_row_title_short: '删除', button_copy_row_title: '复制{{0}}',
     button_copy_row_title_short: '复制', button_collapse: '收起', button_expand: '展开', button_add: '添加',
     button_delete_all: '全部', button_delete_all_title: '全部删除', button_delete_last: '最后一个{{0}}',
-    button_delete_last_title: '删除最后一个{{0}}', button_properties: '属性', button_object_properties: '对象属性',
+    button_delete_last_title: '删除最后一个{{0}}', button_properties: '新名称', button_object_properties: '添加新名称',
     button_edit_json: '编辑 JSON', button_save: '保存', button_cancel: '取消', button_copy: '复制',
     default_array_item_title: '项', button_delete_node_warning: '确定删除这一项吗？', table_controls: '操作',
     choices_placeholder_text: '输入后添加',
@@ -180,8 +180,8 @@
         disable_array_delete_last_row: true, show_opt_in: true, show_errors: 'never', no_additional_properties: true,
         prompt_before_delete: false, keep_oneof_values: false,
       });
-      editor.on('ready', () => resolve(editor));
-      editor.on('change', scheduleCheck);
+      editor.on('ready', () => { editor.known = new Set(Object.keys(editor.editors)); resolve(editor); });
+      editor.on('change', () => { tidyNew(editor); scheduleCheck(); });
     });
   }
 
@@ -239,6 +239,18 @@
     $('main').focus();
   }
 
+  // A part the user has just added (a new indicator) starts with its required fields only, as the merged year
+  // would; the optional ones are offered with a tick box, not written with empty values.
+  function tidyNew(editor) {
+    if (!editor.known) return;
+    const fresh = Object.keys(editor.editors).filter((path) => !editor.known.has(path));
+    for (const path of fresh) editor.known.add(path);
+    for (const path of fresh) {
+      const sub = editor.editors[path];
+      if (sub && typeof sub.deactivateNonRequiredProperties === 'function') sub.deactivateNonRequiredProperties(true);
+    }
+  }
+
   function collect() {
     const sections = {};
     for (const [section, editor] of Object.entries(state.editors)) {
@@ -250,7 +262,10 @@
   function setSections(sections) {
     for (const [section, value] of Object.entries(sections)) {
       const editor = state.editors[section];
-      if (editor && JSON.stringify(editor.getValue()) !== JSON.stringify(value)) editor.setValue(value);
+      if (editor && JSON.stringify(editor.getValue()) !== JSON.stringify(value)) {
+        editor.setValue(value);
+        editor.known = new Set(Object.keys(editor.editors));  // values set by the server are whole: keep them
+      }
     }
   }
 
@@ -288,6 +303,7 @@
   }
 
   function applyResults(result) {
+    document.body.dataset.checks = String(Number(document.body.dataset.checks || 0) + 1);
     state.dirty = !result.unchanged;
     state.valid = result.valid;
     if (result.stale) banner('合同文件已在磁盘上被修改（其他人或其他命令）。本页的内容仍按载入时的文件检查；保存前请重新载入。', true);
@@ -559,5 +575,7 @@
     await openYear((open.length ? open[open.length - 1] : years[years.length - 1]).year, true);
   }
 
+  // What the page would send now (read by the browser tests to prove a form gives back what it was given).
+  window.editorPage = { payload: collect };
   document.addEventListener('DOMContentLoaded', start);
 }());
