@@ -126,6 +126,8 @@ class Page:
         element.click()
         element.send_keys(Keys.CONTROL, "a")
         element.send_keys(Keys.DELETE, value)
+        if element.tag_name == "input":
+            element.send_keys(Keys.TAB)  # leaving the field hands it over at once (else after a pause in typing)
         self.checked_after(before)
 
     def select(self, name: str, value: str) -> None:
@@ -139,16 +141,15 @@ class Page:
 
     def button(self, words: str, within: WebElement | None = None) -> WebElement:
         scope = within or self.driver
-        return self.wait(lambda: next((b for b in scope.find_elements(By.TAG_NAME, "button")
-                                       if b.text.strip() == words and b.is_displayed()), None), words)
+        found = f".//button[normalize-space(.)='{words}']"
+        return self.wait(lambda: next((b for b in scope.find_elements(By.XPATH, found) if b.is_displayed()), None),
+                         words)
 
     def own_button(self, words: str, path: str) -> WebElement:
         """A button of the form part at ``path`` itself, not of a part nested in it."""
-        scope = self.driver.find_element(By.CSS_SELECTOR, f'[data-schemapath="{path}"]')
-        owner = "./ancestor::*[@data-schemapath][1]"
-        return self.wait(lambda: next((b for b in scope.find_elements(By.TAG_NAME, "button")
-                                       if b.text.strip() == words and b.is_displayed()
-                                       and b.find_element(By.XPATH, owner).get_attribute("data-schemapath") == path),
+        found = (f"//*[@data-schemapath='{path}']//button[normalize-space(.)='{words}']"
+                 f"[ancestor::*[@data-schemapath][1][@data-schemapath='{path}']]")
+        return self.wait(lambda: next((b for b in self.driver.find_elements(By.XPATH, found) if b.is_displayed()),
                                       None), f"{path} {words}")
 
     def click(self, element: WebElement) -> None:
