@@ -241,7 +241,7 @@ class Editor:
         """The text the page edits (by its digest), the year, the year's own facts and sections sent."""
         year, own, sections = body.get("year"), body.get("entry", {}), body.get("sections", {})
         if not (isinstance(year, int) and not isinstance(year, bool) and isinstance(own, dict)
-                and isinstance(sections, dict)):
+                and isinstance(sections, dict) and isinstance(body.get("digest"), str)):
             raise Refused(400, "请求内容格式不对")
         with self.lock:
             text = self.texts.get(str(body.get("digest")))
@@ -381,13 +381,15 @@ def serve(path: Path, port: int, open_browser: bool, announce: Callable[[str], N
     print(f"合同编辑器已启动：{path.name}（{editor.home}）。在浏览器中打开上面的地址；按 Ctrl+C 结束。", file=sys.stderr)
     if open_browser and not webbrowser.open(url):
         print("未能自动打开浏览器，请手动打开上面的地址。", file=sys.stderr)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         print("编辑器已停止。", file=sys.stderr)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         server.server_close()
 
 

@@ -24,10 +24,11 @@ from generator.errors import GenError, InputError, Problem
 from generator.rules.model import Contract
 from generator.source.layers import LAYERED, YearSource, changed_facts, merge_value, merged_years
 from generator.source.loader import Document, PathKey, format_path, load_bytes
-from generator.source.patch import conform_numbers, year_patch
+from generator.source.patch import conform_numbers, same, year_patch
 from generator.source.year_text import replace_year
 
-__all__ = ["EditorError", "apply_fix", "digest", "examine", "is_signed", "overview", "propose", "revert", "year_view"]
+__all__ = ["EditorError", "apply_fix", "digest", "examine", "is_signed", "overview", "propose", "revert", "same_data",
+           "year_view"]
 
 _PART = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 SHOWN = tuple(section for _, _, sections in TABS for section in sections if section != "entry")
@@ -140,15 +141,14 @@ def _kept(written: Any, change: Any, current: Any, wanted: Any) -> Any:
         return change
     out = dict(change)
     for key, value in written.items():
-        untouched = key in current and key in wanted and _same_json(current[key], wanted[key])
+        untouched = key in current and key in wanted and same_data(current[key], wanted[key])
         if untouched:
             out[key] = value
     return {k: out[k] for k in [*written, *change] if k in out}
 
 
-def _same_json(a: Any, b: Any) -> bool:
-    from generator.source.patch import same
-
+def same_data(a: Any, b: Any) -> bool:
+    """Equal as contract data (numbers by value, keys in any order)."""
     return same(a, b)
 
 

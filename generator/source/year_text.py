@@ -51,7 +51,7 @@ def replace_year(text: str, name: str, year: int, entry: Mapping[str, Any]) -> s
     yaml = _yaml(text)
     tree = yaml.load(block)
     key = next(iter(tree))
-    tree[key] = _sync(tree[key], old, entry)
+    tree[key] = _sync(tree[key], old, entry, top=True)
     stream = io.StringIO()
     yaml.dump(tree, stream)
     written = [(" " * indent + line if line.strip() else line) for line in stream.getvalue().splitlines(keepends=True)]
@@ -121,12 +121,15 @@ def _style(text: str) -> tuple[int, int, int]:
     return mapping, sequence, offset
 
 
-def _sync(node: Any, old: Any, new: Any) -> Any:
-    """``node`` (ruamel's view of ``old``) changed in place to hold ``new``, or a new node where it must be."""
+def _sync(node: Any, old: Any, new: Any, top: bool = False) -> Any:
+    """``node`` (ruamel's view of ``old``) changed in place to hold ``new``, or a new node where it must be.
+
+    ``top``: ``node`` is the year's entry, whose sections are written as blocks however small.
+    """
     if same(old, new) and type(old) is type(new):
         return node
     if isinstance(node, CommentedMap) and isinstance(old, Mapping) and isinstance(new, Mapping):
-        _sync_mapping(node, old, new)
+        _sync_mapping(node, old, new, top)
         return node
     if isinstance(node, CommentedSeq) and isinstance(old, list) and isinstance(new, list):
         _sync_sequence(node, old, new)
@@ -134,7 +137,7 @@ def _sync(node: Any, old: Any, new: Any) -> Any:
     return _build(new, node)
 
 
-def _sync_mapping(node: CommentedMap, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+def _sync_mapping(node: CommentedMap, old: Mapping[str, Any], new: Mapping[str, Any], top: bool) -> None:
     for key in [k for k in node if str(k) not in new]:
         _drop(node, key)
     keys = {str(k): k for k in node}
@@ -142,7 +145,7 @@ def _sync_mapping(node: CommentedMap, old: Mapping[str, Any], new: Mapping[str, 
         if key in keys:
             node[keys[key]] = _sync(node[keys[key]], old.get(key), value)
         else:
-            node[key] = _build(value)
+            node[key] = _build(value, block=top)
 
 
 def _drop(node: CommentedMap, key: Any) -> None:
@@ -235,13 +238,13 @@ def _sync_sequence(node: CommentedSeq, old: list[Any], new: list[Any]) -> None:
             order.insert(position, key)
 
 
-def _build(value: Any, like: Any = None) -> Any:
+def _build(value: Any, like: Any = None, block: bool = False) -> Any:
     """A new node for ``value``: small mappings and lists of plain values on one line, as people write them."""
     if isinstance(value, Mapping):
         node = CommentedMap()
         for key, item in value.items():
             node[key] = _build(item)
-        if (_plain_values(value.values()) and _flow_length(value) <= _FLOW_WIDTH) or _is_flow(like):
+        if not block and ((_plain_values(value.values()) and _flow_length(value) <= _FLOW_WIDTH) or _is_flow(like)):
             node.fa.set_flow_style()
         else:
             node.fa.set_block_style()
