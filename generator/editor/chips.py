@@ -34,7 +34,8 @@ _SECTIONS = ("project", "parties", "fees", "payment", "terms", "rules", "scoring
 def placeholder_chips(contract: Contract, year: int, source: YearSource) -> dict[str, list[dict[str, str]]]:
     """Per text with placeholders (keyed ``section|section.path``): its pieces, plain or a placeholder."""
     current = contract.year(year)
-    renderer = Renderer(current.source, current.write_optional_zero, contract_context(current))
+    # The year's merged view answers where a text was written, as a loaded file does (as in documents/contract.py).
+    renderer = Renderer(current.source, current.write_optional_zero, contract_context(current))  # type: ignore[arg-type]
     renderer.context["snippets"] = {name: renderer.render(text, ("snippets", name))
                                     for name, text in current.data["snippets"].items()}
     out: dict[str, list[dict[str, str]]] = {}

@@ -64,8 +64,9 @@ def overview(text: str, name: str) -> dict[str, Any]:
         raise EditorError(f"{name} 中没有 years 部分，无法编辑年度")
     listed = []
     for key in sorted(years, key=str):
-        entry = years[key] if isinstance(years[key], dict) else {}
-        signatories = entry.get("signatories") if isinstance(entry.get("signatories"), dict) else {}
+        entry: dict[str, Any] = years[key] if isinstance(years[key], dict) else {}
+        written = entry.get("signatories")
+        signatories: dict[str, Any] = written if isinstance(written, dict) else {}
         listed.append({"year": int(key), "signed": is_signed(entry), "kind": entry.get("kind"),
                        "contract_number": entry.get("contract_number") or "", "signed_on": entry.get("signed_on") or "",
                        "buyer": signatories.get("buyer", ""), "supplier": signatories.get("supplier", ""),
@@ -248,13 +249,18 @@ def _indexed(data: Any, path: PathKey) -> PathKey | None:
                 return None
             out.append(index)
             node = node[index]
-        elif (isinstance(node, Mapping) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and part < len(node)):
+        elif _has(node, part):
             out.append(part)
             node = node[part]
         else:
             return None
     return tuple(out)
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, Mapping):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _item_name(data: Any, path: PathKey) -> str:
@@ -335,11 +341,11 @@ def _undo(old: Any, new: Any, path: list[Any]) -> Any:
             new[at] = _undo(before, new[at], rest)
         return new
     if isinstance(new, dict):
-        olds = old if isinstance(old, Mapping) else {}
-        if not rest and head not in olds:
+        earlier: Mapping[str, Any] = old if isinstance(old, Mapping) else {}
+        if not rest and head not in earlier:
             new.pop(head, None)
         else:
-            new[head] = _undo(olds.get(head), new.get(head), rest)
+            new[head] = _undo(earlier.get(head), new.get(head), rest)
         return new
     if isinstance(new, list) and isinstance(head, int) and head < len(new):
         new[head] = _undo(old[head] if isinstance(old, list) and head < len(old) else None, new[head], rest)
