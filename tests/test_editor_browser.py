@@ -250,13 +250,21 @@ def _walk(page: Page, url: str, contract: Path) -> None:
     deleted = " ".join(e.text for e in preview.find_elements(By.TAG_NAME, "del"))
     inserted = " ".join(e.text for e in preview.find_elements(By.TAG_NAME, "ins"))
     assert "贰佰万元" in deleted and "壹佰玖拾万元" in inserted
-    page.click(preview)
+    box = driver.find_element(By.ID, "preview")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); arguments[0].scrollTop = 0", box)
     page.shot("redline-preview")
+    row = preview.find_element(By.CSS_SELECTOR, "tr.row-ins")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    page.shot("redline-new-indicator-row")
 
     # Save: the file holds only the changes, under years.2026, every other line as it was.
     page.click(page.button("保存到合同文件"))
     page.wait(lambda: "已保存" in page.text("save-state"), "保存")
     saved = contract.read_text("utf-8")
+    if os.environ.get("HCG_EDITOR_SHOTS"):
+        Path(os.environ["HCG_EDITOR_SHOTS"]).mkdir(parents=True, exist_ok=True)
+        (Path(os.environ["HCG_EDITOR_SHOTS"]) / "contract-before.yaml").write_text(original, "utf-8")
+        (Path(os.environ["HCG_EDITOR_SHOTS"]) / "contract-after.yaml").write_text(saved, "utf-8")
     head = original.split("  2026:\n")[0]
     assert saved.startswith(head) and saved.endswith(original.split("  2026:\n")[1].split("\n\n", 1)[1])
     page.shot("saved")

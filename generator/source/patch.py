@@ -185,7 +185,9 @@ def conform_numbers(value: Any, like: Any) -> Any:
         return _number_like(value, like)
     if isinstance(value, Mapping):
         template = like if isinstance(like, Mapping) else {}
-        return {key: conform_numbers(item, template.get(key)) for key, item in value.items()}
+        # Keys in the order the inherited mapping writes them (kind before input), new ones after.
+        keys = [*(k for k in template if k in value), *(k for k in value if k not in template)]
+        return {key: conform_numbers(value[key], template.get(key)) for key in keys}
     if isinstance(value, list | tuple):
         return _list_like(list(value), like if isinstance(like, list) else [])
     return value
@@ -195,11 +197,11 @@ def _list_like(value: list[Any], like: list[Any]) -> list[Any]:
     identity = identity_field(like)
     if identity:
         by_id = {_hashable(item[identity]): item for item in like}
-        sibling = like[0]
+        # A new item is written like its siblings in its own fields (amounts to the fen), not in their lists.
+        sibling = {k: v for k, v in like[0].items() if not isinstance(v, list)}
         return [conform_numbers(item, by_id.get(_hashable(item.get(identity)), sibling))
                 if isinstance(item, Mapping) else item for item in value]
-    return [conform_numbers(item, like[index] if index < len(like) else (like[-1] if like else None))
-            for index, item in enumerate(value)]
+    return [conform_numbers(item, like[index] if index < len(like) else None) for index, item in enumerate(value)]
 
 
 def _number_like(value: int | float | Decimal, like: Any) -> int | Decimal:
