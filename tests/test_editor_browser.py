@@ -234,6 +234,7 @@ def _walk(page: Page, url: str, contract: Path) -> None:
     page.wait(lambda: page.field_problems(), "算例问题")
     stale = driver.find_element(By.CSS_SELECTOR, ".field-problem.error")
     assert "算例" in stale.text and "7.00 分" in stale.text
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", stale)
     page.shot("stale-example-flagged")
     before = page.checks()
     page.click(page.button("采用建议的值", stale))
@@ -337,6 +338,7 @@ def _add_indicator(page: Page) -> None:
     assert page.errors() == [], (page.errors(), driver.find_element(By.ID, "yaml").get_attribute("textContent"))
     chips = driver.find_element(By.ID, f"chips-scoring-scoring-indicators-{last}-method-text")
     assert "每次扣分 → 1.25" in chips.text
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chips)
     page.shot("indicator-added")
     print(json.dumps(page.payload_check()["changes"], ensure_ascii=False))
 
@@ -369,3 +371,7 @@ def _command_line_agrees(contract: Path, saved: str) -> None:
                  "_after: maintenance"):
         assert line in block, block
     assert "network" not in block  # an unchanged item is not written
+    # What the README shows the editor writes is what it wrote.
+    readme = (ROOT / "README.md").read_text("utf-8")
+    shown = readme.split("<!-- editor:yaml -->\n```yaml\n", 1)[1].split("\n```", 1)[0]
+    assert block.endswith(shown + "\n") or block.endswith(shown), (shown, block)

@@ -75,6 +75,8 @@ def _convert(node: Any, stem: str) -> Any:
             out["additionalItems"] = False
         elif key == "items" and value is False:
             continue
+        elif key in ("anyOf", "oneOf") and isinstance(value, list):
+            out[key] = [_named(_convert(part, stem)) for part in value]
         elif key == "options":
             out[key] = {**out.get(key, {}), **value}
         elif key == "const":
@@ -105,6 +107,17 @@ def _flattened(node: dict[str, Any]) -> dict[str, Any]:
     if isinstance(node.get("additionalProperties"), dict):
         out["options"] = {**out.get("options", {}), "disable_properties": False}
     return out
+
+
+_KINDS = {"number": "数值", "integer": "整数", "string": "文字", "object": "分类次数等（映射）", "array": "列表",
+          "boolean": "是/否", "null": "空"}
+
+
+def _named(part: Any) -> Any:
+    """An alternative of ``anyOf`` named in words in the form's switch (not ``number`` / ``string``)."""
+    if isinstance(part, dict) and "title" not in part and part.get("type") in _KINDS:
+        return {**part, "title": _KINDS[part["type"]]}
+    return part
 
 
 def _choices(node: dict[str, Any]) -> dict[str, Any]:
