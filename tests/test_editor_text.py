@@ -148,3 +148,17 @@ def test_html_escapes_every_text_and_marks_every_change() -> None:
     assert 'class="s-body changed-del"><del title="删除">删去的段落</del>' in html
     assert '<tr class="row-ins"><td><ins title="插入"><p class="s-table">应急演练</p></ins></td>' in html
     assert 'colspan="2"' in html and 'class="page-break"' in html
+
+
+def test_an_offered_fix_is_applied_as_the_years_change_or_as_one_field() -> None:
+    text = CONTRACT.read_text("utf-8")
+    sections = workspace.year_view(text, "contract.yaml", 2025)["sections"]
+    snippet = ("  2025:\n    scoring:\n      indicators:\n        - key: answer_rate\n          examples:\n"
+               "            - {input: 0.93, points: 8, note: 重算}\n")
+    fixed = workspace.apply_fix(sections, 2025, "scoring.indicators[0].examples", snippet)
+    assert fixed["scoring"]["indicators"][0]["examples"] == [{"input": Decimal("0.93"), "points": 8, "note": "重算"}]
+    assert fixed["scoring"]["indicators"][1] == sections["scoring"]["indicators"][1]
+    one = workspace.apply_fix(sections, 2025, "scoring.indicators[0].examples[1].points", "points: 7")
+    assert one["scoring"]["indicators"][0]["examples"][1]["points"] == 7
+    with pytest.raises(workspace.EditorError):
+        workspace.apply_fix(sections, 2025, "fees.total", "请改正金额")
