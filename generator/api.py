@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING
 
 from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
-from generator.jobs import KINDS, Job, Output, run, split_problems
+from generator.jobs import KINDS, Job, Output, document_model, run, split_problems
 from generator.resources import TEMPLATES
 from generator.source.loader import load_bytes, read_bounded
 from generator.validation import check_document, load_contract
 
 if TYPE_CHECKING:
+    from generator.documents.model import DocumentModel
     from generator.rules.model import Contract, ContractYear
 
-__all__ = ["Plan", "Report", "Verdict", "edit_contract", "generate", "generate_all", "generate_assessment",
-           "generate_notice", "generate_sample", "init", "load_contract", "new_year", "plan_all",
-           "record_assessment", "validate", "verify", "verify_archive"]
+__all__ = ["Plan", "Report", "Verdict", "check_text", "contract_model", "edit_contract", "generate",
+           "generate_all", "generate_assessment", "generate_notice", "generate_sample", "init", "load_contract",
+           "new_year", "plan_all", "record_assessment", "serve_editor", "validate", "verify", "verify_archive"]
 
 
 @dataclass(frozen=True)
@@ -53,22 +54,63 @@ def validate(path: Path, strict: bool = False) -> Report:
 
 
 def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
-    from generator.documents.contract import build_contract, build_requirements
-    from generator.documents.notice import notice_problems
     from generator.errors import merge_years
-    from generator.rules.resolve import renewal_problems
 
     contract = load_contract(path)
+    errors, warnings = _contract_problems(contract, strict)
+    if errors:
+        raise InputError(merge_years(errors, contract.years))
+    return merge_years(warnings, contract.years), list(contract.years)
+
+
+def _contract_problems(contract: Contract, strict: bool) -> tuple[list[Problem], list[Problem]]:
+    """What `gen validate` checks beyond loading: every year's clause texts and the renewal conditions."""
+    from generator.documents.contract import build_contract, build_requirements
+    from generator.documents.notice import notice_problems
+    from generator.rules.resolve import renewal_problems
+
     found: list[Problem] = list(contract.warnings)
     for year in contract.years.values():
         for builder in (build_contract, build_requirements):
             found += builder(year)[1]
         found += notice_problems(year)
         found += renewal_problems(contract, year.year)
-    errors, warnings = split_problems(found, strict)
-    if errors:
-        raise InputError(merge_years(errors, contract.years))
-    return merge_years(warnings, contract.years), list(contract.years)
+    return split_problems(found, strict)
+
+
+def check_text(text: str, name: str, strict: bool = False) -> tuple[Contract | None, list[Problem]]:
+    """The contract a contract.yaml holding ``text`` would be, and every problem `gen validate` would report.
+
+    Nothing is read or written: this is `gen validate` for text not yet saved (the editor checks each
+    edit with it). The contract is None when it has errors.
+    """
+    from generator.errors import merge_years
+
+    try:
+        contract = check_document(load_bytes(text.encode("utf-8"), name))
+    except InputError as error:
+        return None, error.problems
+    errors, warnings = _contract_problems(contract, strict)
+    return (None if errors else contract), merge_years([*errors, *warnings], contract.years)
+
+
+def contract_model(contract: Contract, year: int, against: int | None = None) -> DocumentModel:
+    """The document model of ``year``'s contract, or with ``against`` its redline against that year: what
+    `gen contract` and `gen diff` write as .docx, built by the same jobs."""
+    from generator.documents.redline import build_redline
+
+    after = contract.year(year)
+    if against is None:
+        return document_model(after, "contract")
+    before = contract.year(against)
+    return build_redline(before, after, document_model(before, "contract"), document_model(after, "contract"))
+
+
+def serve_editor(path: Path, port: int, open_browser: bool, announce: Callable[[str], None]) -> None:
+    """Run `gen edit`: the browser editor of contract.yaml on 127.0.0.1 until interrupted."""
+    from generator.editor.server import serve
+
+    serve(path, port, open_browser, announce)
 
 
 def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:

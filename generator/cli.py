@@ -409,6 +409,27 @@ def verify(document: Path, contract_path: Path) -> None:
         sys.exit(1)
 
 
+@main.command(context_settings=CONTEXT)
+@contract_option
+@click.option("--port", metavar="端口", type=click.IntRange(0, 65535), default=0,
+              help="编辑器使用的端口（默认自动选择一个空闲端口）。")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器，只显示地址。")
+def edit(contract_path: Path, port: int, no_browser: bool) -> None:
+    """在浏览器中编辑合同年度：各部分为表单，输入时即检查，可预览合同和修订对照，保存时保留文件中的注释。
+
+    \b
+    编辑器只在本机（127.0.0.1）上运行；第一行显示带访问令牌的地址，只有用这个地址打开的页面能使用。
+    已签订的年度只能查看；修改只写入该年度（years 下）变化的部分。按 Ctrl+C 结束。
+    示例：gen edit
+          gen edit --contract 我的合同/contract.yaml --no-browser
+    """
+    def announce(url: str) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+
+    api.serve_editor(contract_path, port, not no_browser, announce)
+
+
 @main.command("sample-data", context_settings=CONTEXT)
 @click.option("--year", metavar="年度", type=click.IntRange(2000, 2100), help="生成该合同年度各服务月的数据（不写则为合同的第一个年度）。")
 @click.option("--month", metavar="YYYY-MM", callback=_month, help="只生成这一个月，例如 2024-05。")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command for a fresh machine: system packages (LibreOffice, poppler, a CJK font), the virtualenv,
-# then the sample documents written into outputs/.
+# One command for a fresh machine: system packages (LibreOffice, poppler, a CJK font, Chromium for the editor's
+# browser tests), the virtualenv, then the sample documents written into outputs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list :lang=zh-cn 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 # Times New Roman's metric-compatible twin, so digits and amounts take the width they take in Word.
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
+# The editor's (gen edit) browser tests drive headless Chromium through its WebDriver.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -58,11 +58,10 @@ def _stale(year: ContractYear, owner: PathKey, rule_paths: list[PathKey], checke
     changed = [p for p in rule_paths if _year_written(year, [p]) > written]
     if not changed:
         for number, c in wrong:
-            corrected = _flow({**c.example, **{k: v for k, (v, _) in c.wrong.items()}})
-            for field, (_, message) in c.wrong.items():
+            for field, (value, message) in c.wrong.items():
                 where = (*examples, number, field)
                 yield replace(year.source.problem(where, f"{_MISMATCH}{message}。可改为："), target=format_path(where),
-                              fix=f"- {corrected}")
+                              fix=f"{field}: {_flow(value)}")
         return
     # The deepest path of the latest change: the line the user wrote (``target: 96``), not the item around it.
     since = max(_year_written(year, [p]) for p in changed)
@@ -70,7 +69,8 @@ def _stale(year: ContractYear, owner: PathKey, rule_paths: list[PathKey], checke
                  key=len, default=max(changed, key=len))
     details = "；".join(message for _, c in wrong for message in (m for _, m in c.wrong.values()))
     message = (f"“{name}”的算例是按 {since} 年度以前的规则写的，{since} 年度修改规则后有 {len(wrong)} 个不再成立（{details}）。"
-               "下面是按新规则重算的算例（说明为计算过程），请逐个核对后写进该年度；算例是用来核对规则的，工具不会自动写入。")
+               "下面按新规则重算了全部算例（说明为计算过程），请逐个核对，工具不会自动写入；"
+               f"{_placement(year, since, owner, identity)}：")
     yield replace(year.source.problem(change, message), target=format_path(examples),
                   fix=_snippet(year, since, owner, identity, checked))
 
@@ -95,28 +95,34 @@ def _subtree(year: ContractYear, prefix: PathKey, skip: str = "") -> list[PathKe
             if path[:size] == prefix and not (skip and len(path) > size and path[size] == skip)]
 
 
-def _snippet(year: ContractYear, since: int, owner: PathKey, identity: tuple[str, Any], checked: list[_Checked]) -> str:
-    """Where to write under ``years.<since>`` and the lines: the item with what that year already says of it,
-    and the examples recomputed (notes: how the rule got there), indented as they stand under the year."""
+def _placement(year: ContractYear, since: int, owner: PathKey, identity: tuple[str, Any]) -> str:
+    """Where the recomputed lines go, in words: replacing what ``years.<since>`` says of the item, or beside it."""
     field, ident = identity
     section, listing = str(owner[0]), str(owner[1])
     entry = year.source.document.data.get("years", {}).get(str(since)) or {}
     items = (entry.get(section) or {}).get(listing) if isinstance(entry.get(section), dict) else None
-    written = next((i for i in items or () if isinstance(i, dict) and i.get(field) == ident), None)
-    item = [f"- {field}: {_flow(ident)}"]
-    item += [f"  {key}: {_flow(value)}" for key, value in (written or {}).items() if key not in (field, "examples")]
-    item.append("  examples:")
+    if any(isinstance(i, dict) and i.get(field) == ident for i in items or ()):
+        return f"这几行是 years.{since} 中 {section}.{listing} 里 {field} 为 {ident} 的一项的完整写法，用它换掉该年度已写的这一项"
+    if items is not None:
+        return f"把这一项加进 years.{since} 已有的 {section}.{listing}"
+    return f"把这几行写进 years.{since}（该年度已有 {section}: 时写在其中）"
+
+
+def _snippet(year: ContractYear, since: int, owner: PathKey, identity: tuple[str, Any], checked: list[_Checked]) -> str:
+    """The lines to write under ``years.<since>``, indented as they stand there: the item with what that year
+    already says of it, and the examples recomputed (notes: how the rule got there)."""
+    field, ident = identity
+    section, listing = str(owner[0]), str(owner[1])
+    entry = year.source.document.data.get("years", {}).get(str(since)) or {}
+    items = (entry.get(section) or {}).get(listing) if isinstance(entry.get(section), dict) else None
+    written = next((i for i in items or () if isinstance(i, dict) and i.get(field) == ident), None) or {}
+    lines = [f"    {section}:", f"      {listing}:", f"        - {field}: {_flow(ident)}"]
+    lines += [f"          {key}: {_flow(value)}" for key, value in written.items() if key not in (field, "examples")]
+    lines.append("          examples:")
     for c in checked:
         fixed = {**c.example, **{k: v for k, (v, _) in c.wrong.items()}, "note": c.note}
-        item.append(f"    - {_flow(fixed)}")
-    if written is not None:
-        where = f"把 years.{since} 的 {section}.{listing} 中 {field} 为 {ident} 的一项换成："
-        return "\n".join([where, *(f"        {line}" for line in item)])
-    if items is not None:
-        where = f"在 years.{since} 的 {section}.{listing} 中加上这一项："
-        return "\n".join([where, *(f"        {line}" for line in item)])
-    where = f"在 years.{since} 下写（该年度已有 {section}: 时，写在其中）："
-    return "\n".join([where, f"    {section}:", f"      {listing}:", *(f"        {line}" for line in item)])
+        lines.append(f"            - {_flow(fixed)}")
+    return "\n".join(lines)
 
 
 def _flow(value: Any) -> str:

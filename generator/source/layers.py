@@ -197,6 +197,16 @@ class _Merger:
         return default
 
 
+def merge_value(base: Any, patch: Any, name: str = "", year: int = 0) -> tuple[Any, list[Problem]]:
+    """``base`` with one year's change ``patch`` applied by the rules above, and the changes that do not apply.
+
+    The same merge as ``merged_years`` uses, for a value that is not in a file (the editor's patches).
+    """
+    merger = _Merger(Document(name, {}), year)
+    merged, _ = merger.merge(base, origin_of(base, ("base",)), patch, origin_of(patch, ("patch",)))
+    return merged, merger.problems
+
+
 def identity_field(items: list[Any]) -> str | None:
     """The field that identifies the items of a list (``id`` or ``key``), when every item carries it."""
     for name in IDENTITY_FIELDS:
