@@ -1,7 +1,7 @@
-"""JSON Schema validation (draft 2020-12) with errors mapped back to YAML lines and told in Chinese.
+"""JSON Schema validation (draft 2020-12, by jsonschema) with errors mapped back to YAML lines and told in Chinese.
 
-jsonschema is imported only when ``validity`` finds a document failing (or cannot tell): a valid
-document, which is nearly every one, never pays for it.
+One validator per schema file and run, with every file of ``schemas/`` in its registry (so ``$ref``
+resolves between siblings and nowhere else) and formats checked (a date must be a real date).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem
 from generator.resources import SCHEMAS
-from generator.source import validity
 from generator.source.loader import Document, PathKey
 
 if TYPE_CHECKING:
@@ -73,8 +72,6 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
     With ``only``, just those top-level sections are validated, each against its own part of the schema;
     the caller vouches for the rest and for the top level itself (see ``validation._schema_check``).
     """
-    if validity.passes(schema_name, document.data, only):
-        return []
     whole = validator(schema_name)
     if only is None:
         errors = [(error, ()) for error in whole.iter_errors(document.data)]
