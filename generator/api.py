@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
 from generator.jobs import KINDS, Job, Output, run, split_problems
 from generator.resources import TEMPLATES
-from generator.source.loader import load_bytes, read_bounded
+from generator.source.loader import load_bytes
 from generator.validation import check_document, load_contract
 
 if TYPE_CHECKING:
@@ -35,17 +34,8 @@ class Report:
 
 
 def validate(path: Path, strict: bool = False) -> Report:
-    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong.
-
-    The outcome for a contract this version of the tool has already passed (same bytes, same --strict)
-    comes from the cache; a contract with errors is never cached.
-    """
-    name = caching.key("validate", path.name, caching.digest_bytes(read_bounded(path, path.name)), str(strict))
-    kept = caching.load_object("validations", name)
-    if kept is None:
-        kept = _validate(path, strict)
-        caching.store_object("validations", name, kept)
-    warnings, years = kept
+    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
+    warnings, years = _validate(path, strict)
     summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
     return Report(warnings, summary)
 
@@ -307,7 +297,17 @@ class Verdict:
 
 
 def verify(document: Path, contract_path: Path) -> Verdict:
-    """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
+    """Whether ``document`` is exactly what the current sources would generate, and if not, why.
+
+    Nothing comes from the user's cache: every source is read and every figure computed again.
+    """
+    from generator import caching
+
+    with caching.bypassed():
+        return _verify(document, contract_path)
+
+
+def _verify(document: Path, contract_path: Path) -> Verdict:
     from generator.output.provenance import GENERATOR, digest, read_properties
 
     props = read_properties(document)

@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +25,9 @@ if TYPE_CHECKING:
     from generator.rules.model import Contract, ContractYear
 
 # The modules that build and write documents are imported inside the runners: the CLI imports this
-# module for Job, and `gen validate` or a cached run should not pay for the writer's imports.
+# module for Job, and `gen validate` should not pay for the writer's imports.
 
-# The builders of the documents made from a contract year alone: kept by name so that a model served
-# from the cache never imports its builder (and jinja2 with it).
+# The builders of the documents made from a contract year alone, by name.
 BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
             "requirements": ("generator.documents.contract", "build_requirements")}
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
@@ -113,21 +111,11 @@ def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ContractYe
 
 
 def document_model(year: ContractYear, builder: str) -> DocumentModel:
-    """The model of a document made from one contract year; template problems become an InputError.
-
-    A model is a pure function of the year's data and the tool: one built before by this version of
-    the tool for the same year fingerprint comes from the cache. A model with problems is never kept.
-    """
-    from generator import caching
-
-    name = caching.key("model", builder, year.fingerprint)
-    model = caching.load_object("models", name)
-    if model is None:
-        module, function = BUILDERS[builder]
-        model, problems = getattr(importlib.import_module(module), function)(year)
-        if problems:
-            raise InputError(problems)
-        caching.store_object("models", name, model)
+    """The model of a document made from one contract year; template problems become an InputError."""
+    module, function = BUILDERS[builder]
+    model, problems = getattr(importlib.import_module(module), function)(year)
+    if problems:
+        raise InputError(problems)
     return model  # type: ignore[no-any-return]
 
 
@@ -175,27 +163,9 @@ def _docx(model: DocumentModel) -> dict[str, bytes]:
 def year_document(year: ContractYear, builder: str) -> dict[str, bytes]:
     """The parts of a document made from one contract year alone (the contract, the requirements).
 
-    Like its model, they are a pure function of the year's data, the layout profile and the tool, and
-    come from the cache when those are unchanged: a repeated `gen contract` imports neither jinja2 nor
-    the writer. Provenance is added by `run` every time, as the job's own arguments may differ.
+    Provenance is added by `run`, as the job's own arguments may differ.
     """
-    from generator import caching
-
-    name = caching.key("parts", builder, year.fingerprint, _layout_digest())
-    parts = caching.load_object("parts", name)
-    if not isinstance(parts, dict):
-        parts = _docx(document_model(year, builder))
-        caching.store_object("parts", name, parts)
-    return parts
-
-
-@cache
-def _layout_digest() -> str:
-    """sha256 of the layout profile, read once per run however many documents use it."""
-    from generator import caching
-    from generator.source.loader import read_bounded
-
-    return caching.digest_bytes(read_bounded(TEMPLATES / "layout.yaml", "layout.yaml"))
+    return _docx(document_model(year, builder))
 
 
 def _contract(job: Job, contract: Contract, _: Path) -> Output:
