@@ -303,3 +303,25 @@ def test_the_tool_fingerprint_changes_with_any_file_of_the_tool(tmp_path: Path, 
         seen.append(caching.tool_fingerprint())
     caching.tool_fingerprint.cache_clear()
     assert len(set(seen)) == len(seen)
+
+
+def test_within_one_gen_all_no_month_is_read_twice_even_with_the_cache_off(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.exports import month as month_module
+
+    from conftest import run_cli
+
+    assert run_cli("sample-data", "--year", "2024", "--scale", "0.01", "--out", str(tmp_path / "data")).exit_code == 0
+    reads: list[str] = []
+    real = month_module.read_exports
+
+    def counted(data_dir: Path, month: str, plan: object) -> object:
+        reads.append(month)
+        return real(data_dir, month, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(month_module, "read_exports", counted)
+    monkeypatch.setenv("HCG_NO_CACHE", "1")
+    done = run_cli("all", "--year", "2024", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.stderr
+    assert len(list((tmp_path / "out").glob("report-*.docx"))) == 12
+    assert sorted(reads) == sorted(set(reads)) and len(reads) == 12
