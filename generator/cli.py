@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import codecs
 import os
 import re
 import sys
@@ -348,6 +349,34 @@ def sample_data(year: int | None, month: str | None, seed: int, scale: float, ou
         click.echo(str(folder))
 
 
+# What a console lacking a character (GBK has no "¥") shows instead of failing; else "?".
+_CONSOLE_FALLBACKS = {"¥": "￥", "\u00a0": " "}
+
+
+def _console_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    shown = ""
+    for char in error.object[error.start:error.end]:
+        fallback = _CONSOLE_FALLBACKS.get(char, "?")
+        try:
+            fallback.encode(error.encoding)
+        except UnicodeError:
+            fallback = "?"
+        shown += fallback
+    return shown, error.end
+
+
+def _tolerant_console() -> None:
+    """Standard output and error never fail on a character the console's encoding lacks (a GBK console, a
+    redirect to a file on Chinese Windows): Chinese text is written as is, the rare other character replaced."""
+    codecs.register_error("hcg-console", _console_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="hcg-console")
+
+
 def entry() -> None:
     """The `gen` console script: the command, then a quick exit.
 
@@ -356,6 +385,7 @@ def entry() -> None:
     exit handlers run (the caches' write-backs among them), the standard streams are flushed, and the
     process ends. An unexpected exception still ends it the usual way, with its traceback.
     """
+    _tolerant_console()
     try:
         main(prog_name="gen")
     except SystemExit as done:

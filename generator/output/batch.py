@@ -11,6 +11,10 @@ uncommitted one, so the folder holds exactly the old or exactly the new files an
 Concurrent runs into one folder are serialised by an exclusive lock (``filelock``, so it works on
 Windows as on POSIX) on a hidden lock file in the folder; commands that edit contract.yaml hold a lock
 beside it the same way (``contract_lock``) and read the file only once they hold it.
+
+Everything here runs on Windows too: signals are those the system has (SIGHUP and signal masks are
+POSIX's; Windows has SIGBREAK, and signals arriving while a batch moves into place are noted and
+delivered after it), and a folder is fsynced only where a folder can be opened.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 STAGING_PREFIX = ".hcg-batch-"
 JOURNAL = "JOURNAL"
-_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# The signals that stop a command, as far as the system has them (SIGHUP: POSIX; SIGBREAK: Windows).
+_STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
+_SIGNALS = (signal.SIGINT, *_STOPPING)
 
 
 def _remove_tree(folder: Path) -> None:
@@ -56,14 +62,10 @@ def safe_name(name: str) -> str:
     return name
 
 
-def _file_mode() -> int:
-    """The mode an ordinary new file gets (mkstemp would leave 0600, unreadable to colleagues)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _fsync_dir(folder: Path) -> None:
+    """Make a folder's entries durable (POSIX); Windows cannot open a folder and journals its metadata itself."""
+    if os.name == "nt":
+        return
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -106,12 +108,12 @@ def contract_lock(path: Path) -> contextlib.AbstractContextManager[None]:
 
 
 class Interrupted(GenError):
-    """SIGTERM or SIGHUP arrived while a batch was being prepared: nothing was written."""
+    """SIGTERM, SIGHUP or SIGBREAK arrived while a batch was being prepared: nothing was written."""
 
 
 @contextlib.contextmanager
 def _interruptible() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception while preparing, so the staging folder is removed."""
+    """Turn the stopping signals into an exception while preparing, so the staging folder is removed."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -119,7 +121,7 @@ def _interruptible() -> Iterator[None]:
     def stop(number: int, _frame: object) -> None:
         raise Interrupted(f"收到信号 {signal.Signals(number).name}，已停止写入，原有文件保持不变")
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {s: signal.signal(s, stop) for s in _STOPPING}
     try:
         yield
     finally:
@@ -129,15 +131,28 @@ def _interruptible() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP while a committed batch moves into place; deliver them after."""
+    """Hold the stopping signals and SIGINT while a committed batch moves into place; deliver them after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is not None:
+        old = mask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            yield
+        finally:
+            mask(signal.SIG_SETMASK, old)
+        return
+    # No signal masks (Windows): note what arrives, and raise it once every file is in place.
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda number, _frame: arrived.append(number)) for s in _SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)
 
 
 def _names(staging: Path) -> list[str]:
@@ -202,22 +217,22 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
             recover(out_dir)
             _write(out_dir, dict(zip(names, files.values(), strict=True)))
     except OSError as exc:
-        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}") from None
+        # On Windows a document open in Word or WPS cannot be replaced.
+        hint = "（文件可能正被 Word 或 WPS 打开，请关闭后重试）" if isinstance(exc, PermissionError) else ""
+        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}{hint}") from None
     return [out_dir / name for name in names]
 
 
 def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
     staging = out_dir / f"{STAGING_PREFIX}{os.urandom(6).hex()}"
-    mode = _file_mode()
     try:
         (staging / "new").mkdir(parents=True)
         for name, data in files.items():
             path = staging / "new" / name
-            with path.open("wb") as stream:
+            with path.open("wb") as stream:  # an ordinary new file's mode, readable by colleagues as the umask says
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(path, mode)
         _fsync_dir(staging / "new")
         journal = staging / f"{JOURNAL}.tmp"
         journal.write_text("\n".join(files), "utf-8")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -23,13 +25,29 @@ from generator.errors import EnvironmentProblem, GenError
 TIMEOUT_SECONDS = 600
 
 
+def _installed() -> list[Path]:
+    """Where LibreOffice's installers put it when it is not on PATH (Windows, macOS)."""
+    if os.name == "nt":
+        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in dict.fromkeys(filter(None, roots))]
+    if sys.platform == "darwin":
+        return [Path(home) / "Applications/LibreOffice.app/Contents/MacOS/soffice" for home in ("/", Path.home())]
+    return []
+
+
 def soffice() -> str:
-    """The LibreOffice executable, or a clear error naming the fix."""
+    """The LibreOffice executable (on PATH, else where its installer puts it), or a clear error naming the fix."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        raise EnvironmentProblem("未找到 LibreOffice（soffice），无法生成 PDF。请运行 bash scripts/setup.sh，"
-                                 "或安装：sudo apt-get install libreoffice-writer-nogui")
-    return found
+    if found:
+        return found
+    for candidate in _installed():
+        if candidate.is_file():
+            return str(candidate)
+    if os.name == "nt" or sys.platform == "darwin":
+        fix = "请从 https://zh-cn.libreoffice.org 下载安装 LibreOffice（安装后无需重启），或把 soffice 所在目录加入 PATH"
+    else:
+        fix = "请运行 bash scripts/setup.sh，或安装：sudo apt-get install libreoffice-writer-nogui"
+    raise EnvironmentProblem(f"未找到 LibreOffice（soffice），无法生成 PDF。{fix}")
 
 
 def to_pdf(files: Mapping[str, bytes]) -> dict[str, bytes]:
