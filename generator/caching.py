@@ -2,8 +2,8 @@
 
 Reading a month's exports (hundreds of thousands of rows) is the one slow thing the tool does, and every
 monthly report reads the twelve months before it too. So a month's figures, and the sha256 of each file
-a document records as its source, are kept as JSON in $HCG_CACHE_DIR, else
-$XDG_CACHE_HOME/hotline-contract-gen (~/.cache/hotline-contract-gen), one file per entry.
+a document records as its source, are kept as JSON in $HCG_CACHE_DIR, else the user's cache folder
+(``root``: ~/.cache, %LOCALAPPDATA% or ~/Library/Caches, then hotline-contract-gen), one file per entry.
 
 - An entry is keyed by what its inputs are: each file's identity as git tells a changed file (size,
   mtime_ns, ctime_ns, inode and device — an edit in place or a file removed and made again changes its
@@ -49,12 +49,17 @@ T = TypeVar("T")
 
 
 def root() -> Path:
-    """The cache's folder: $HCG_CACHE_DIR, else the user's cache folder (XDG)."""
+    """The cache's folder: $HCG_CACHE_DIR, else the user's own cache folder as the system names it."""
     explicit = os.environ.get("HCG_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "hotline-contract-gen"
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hotline-contract-gen"
 
 
 def enabled() -> bool:
