@@ -254,12 +254,12 @@ def load(kind: str, name: str) -> Any | None:
         entry = json.loads(data) if len(data) <= MAX_ENTRY_BYTES else None
     except (OSError, ValueError):
         return None
-    if not _valid_entry(entry, kind, name):
+    if not isinstance(entry, dict) or not _valid_entry(entry, kind, name):
         return None
     return entry["value"]
 
 
-def _valid_entry(entry: Any, kind: str, name: str) -> bool:
+def _valid_entry(entry: dict[str, Any], kind: str, name: str) -> bool:
     from generator.source.schema import validator
 
     if not validator(SCHEMA).is_valid(entry):

@@ -98,7 +98,7 @@ def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
     return env
 
 
-def _filter(name: str, node: nodes.Expr, *args: Any) -> nodes.Filter:
+def _filter(name: str, node: nodes.Node, *args: Any) -> nodes.Filter:
     return nodes.Filter(node, name, [nodes.Const(a) for a in args], [], None, None, lineno=node.lineno)
 
 

@@ -150,7 +150,7 @@ def bounded_binop(operator_name: str, left: Any, right: Any) -> Any:
             raise LimitExceeded("不允许在条款中使用 % 格式化文字")
         return operator.mod(left, right)
     if operator_name == "**":
-        if not isinstance(right, int | Decimal) or abs(right) > MAX_EXPONENT:
+        if not isinstance(right, int | Decimal) or abs(Decimal(right)) > MAX_EXPONENT:
             raise LimitExceeded(f"指数过大（上限 {MAX_EXPONENT}）")
         # A chain of powers grows the base each time: bound the size of the result, not only the exponent.
         if isinstance(left, int) and abs(left).bit_length() * abs(int(right)) > MAX_BITS:

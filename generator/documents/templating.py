@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from generator.documents import sandbox
 from generator.documents.template_limits import BUDGET, Budget, LimitExceeded
-from generator.source.loader import Document, PathKey
+from generator.errors import Problem
+from generator.source.loader import PathKey
+
+
+class Located(Protocol):
+    """Where text comes from: a loaded file, or a contract year whose values were written in one."""
+
+    def problem(self, path: PathKey, message: str, severity: str = "error") -> Problem:
+        """A problem located at ``path``."""
 
 
 class Renderer:
     """Renders text found at a YAML path and collects every failure as a located problem."""
 
-    def __init__(self, document: Document, write_optional_zero: bool, context: Mapping[str, Any]):
+    def __init__(self, document: Located, write_optional_zero: bool, context: Mapping[str, Any]):
         self.document = document
         self.write_optional_zero = write_optional_zero
         self.context = dict(context)
-        self.problems: list[Any] = []
+        self.problems: list[Problem] = []
 
     def render(self, text: Any, path: PathKey, **extra: Any) -> str:
         """Render ``text`` (found at ``path``); plain text passes through untouched."""

@@ -34,7 +34,7 @@ _TYPE_NAMES = {
 def _missing(uri: str) -> Resource:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs class; mypy sees its fields only with the attrs plugin
 
 
 @cache
@@ -73,10 +73,10 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
     the caller vouches for the rest and for the top level itself (see ``validation._schema_check``).
     """
     whole = validator(schema_name)
+    errors: list[tuple[ValidationError, PathKey]] = []
     if only is None:
-        errors = [(error, ()) for error in whole.iter_errors(document.data)]
+        errors += [(error, ()) for error in whole.iter_errors(document.data)]
     else:
-        errors = []
         for key in only:
             section = whole.evolve(schema={"$ref": f"{whole.schema['$id']}#/properties/{key}"})
             errors += [(error, (key,)) for error in section.iter_errors(document.data[key])]
