@@ -19,7 +19,8 @@ which holds when a shared machine's speed drifts; quote ratios, not lone times):
   normal     the normal case at scale 30: May's report with January–April present (and already read
              once, as they were for their own reports), against pandas on May alone
   all        gen all --year 2024 at scale 10 (twelve months, none read before) against pandas
-             aggregating the same twelve months in one process
+             aggregating the same twelve months in one process (the target's peer), and against
+             twelve runs of the one-month pandas peer
   charts     the report's five charts as native Word charts against matplotlib PNGs (300 dpi)
   growth     time and memory of gen report against rows, at scales 10, 30 and 100: the per-row cost
              and the largest month done in 10 s and 1 GB
@@ -213,6 +214,11 @@ def suite_all(work: Path, runs: int) -> dict[str, dict[str, float]]:
     cold = fresh_cache(work)
     row = pair("gen all --year 2024, scale 10, no month read before / pandas on the twelve months",
                lambda run: (gen, cold(run)), lambda run: (peer, {}), runs)
+    # The same peer run once per month, as the report suite runs it (each run imports pandas again).
+    one_by_one = ["sh", "-c", 'python="$1"; peer="$2"; shift 2; for month in "$@"; do "$python" "$peer" "$month"; done',
+                  "sh", PY, str(PEERS / "aggregate_pandas.py"), *(str(folder / m) for m in months)]
+    pair("gen all --year 2024, scale 10, no month read before / twelve pandas runs, one per month",
+         lambda run: (gen, cold(run)), lambda run: (one_by_one, {}), runs)
     return {"all": row}
 
 

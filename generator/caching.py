@@ -275,8 +275,9 @@ def store(kind: str, name: str, value: Any) -> None:
     folder = _folder()
     if folder is None:
         return
-    entry = {"format": FORMAT, "kind": kind, "key": name, "sha256": hashlib.sha256(_canonical(value)).hexdigest(),
-             "value": value}
+    data = _canonical(value)
+    head = {"format": FORMAT, "key": name, "kind": kind, "sha256": hashlib.sha256(data).hexdigest()}
+    entry = _canonical(head)[:-1] + b',"value":' + data + b"}"  # the value encoded once, keys still in order
     target = folder / kind
     try:
         target.mkdir(mode=0o700, exist_ok=True)
@@ -285,7 +286,7 @@ def store(kind: str, name: str, value: Any) -> None:
         handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target)  # private to the user (0600)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(_canonical(entry))
+                stream.write(entry)
             os.replace(temp, target / f"{name}.json")
         finally:
             Path(temp).unlink(missing_ok=True)
