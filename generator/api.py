@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
 from generator.jobs import KINDS, Job, Output, run, split_problems
 from generator.resources import TEMPLATES
@@ -35,12 +36,6 @@ class Report:
 
 def validate(path: Path, strict: bool = False) -> Report:
     """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
-    warnings, years = _validate(path, strict)
-    summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
-    return Report(warnings, summary)
-
-
-def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     from generator.documents.contract import build_contract, build_requirements
     from generator.errors import merge_years
     from generator.rules.resolve import renewal_problems
@@ -54,7 +49,9 @@ def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
     errors, warnings = split_problems(found, strict)
     if errors:
         raise InputError(merge_years(errors, contract.years))
-    return merge_years(warnings, contract.years), list(contract.years)
+    years = list(contract.years)
+    summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
+    return Report(merge_years(warnings, contract.years), summary)
 
 
 def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
@@ -296,18 +293,12 @@ class Verdict:
     findings: list[str]
 
 
+@caching.bypassed()
 def verify(document: Path, contract_path: Path) -> Verdict:
     """Whether ``document`` is exactly what the current sources would generate, and if not, why.
 
     Nothing comes from the user's cache: every source is read and every figure computed again.
     """
-    from generator import caching
-
-    with caching.bypassed():
-        return _verify(document, contract_path)
-
-
-def _verify(document: Path, contract_path: Path) -> Verdict:
     from generator.output.provenance import GENERATOR, digest, read_properties
 
     props = read_properties(document)

@@ -1,21 +1,14 @@
 """The user's cache: figures derived from the monthly exports, kept as data — never code, never objects.
 
-Reading a month's exports (hundreds of thousands of rows) is the one slow thing the tool does, and every
-monthly report reads the twelve months before it too. So a month's figures, and the sha256 of each file
-a document records as its source, are kept as JSON in $HCG_CACHE_DIR, else the user's cache folder
-(``root``: ~/.cache, %LOCALAPPDATA% or ~/Library/Caches, then hotline-contract-gen), one file per entry.
+Reading a month's exports is the one slow thing the tool does, and every monthly report looks at the
+twelve months before it too. So a month's figures, and the sha256 of each file a document records as its
+source, are kept as JSON entries, one file each, in ``root()``:
 
-- An entry is keyed by what its inputs are: each file's identity as git tells a changed file (size,
-  mtime_ns, ctime_ns, inode and device — an edit in place or a file removed and made again changes its
-  ctime even when size and mtime are kept), or its content digest where the system's ctime is not the
-  time of the last change (Windows), plus the counting definitions in force and the tool's own version
-  and files. A file changed in the last seconds is not vouched for by its identity (as git treats a
-  "racily clean" file): its entry is not kept.
-- An entry is JSON checked against ``schemas/cache.schema.json`` and a sha256 of its value; one that
-  fails either is computed again. Nothing read from the cache is ever executed.
-- The folder is created private (0700) and used only while it is the user's own and not writable by
-  others; otherwise the cache is not used and one warning says why.
-- ``gen verify`` never answers from the cache (``bypassed``). HCG_NO_CACHE=1 turns the cache off.
+- keyed by what the inputs are (``identity``: each file's stat as git tells a changed file, or its content
+  digest where the stat cannot tell), the counting definitions in force and the tool's fingerprint;
+- checked against ``schemas/cache.schema.json`` and a sha256 of the value: a failing entry is computed again;
+- in a folder created private (0700) and used only while it is the user's own and not writable by others;
+- never read by ``gen verify`` (``bypassed``); HCG_NO_CACHE=1 turns the cache off.
 
 What one run has read it keeps in memory (``remembered``), cache or no cache, so no month is read twice.
 """
@@ -83,35 +76,21 @@ _REFUSED: set[Path] = set()
 
 
 def _folder() -> Path | None:
-    """The cache folder, created private; None (with one warning) when it is not safe to use."""
+    """The cache folder, created private; None (with one warning) when it is another user's or writable by others."""
     folder = root()
     try:
-        if not folder.is_dir():
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = folder.stat()
     except OSError:
         return None  # a cache that cannot be made is simply not used
-    problem = _unsafe(info)
-    if problem is None:
+    getuid = getattr(os, "getuid", None)  # Windows has none: a profile folder is private by its ACL
+    if getuid is None or (info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
         return folder
     if folder not in _REFUSED:
         _REFUSED.add(folder)
-        print(f"警告：缓存目录 {folder} {problem}，本次不使用缓存（结果不受影响，只是较慢）。"
+        why = "不属于当前用户" if info.st_uid != getuid() else "其他用户可写"
+        print(f"警告：缓存目录 {folder} {why}，本次不使用缓存（结果不受影响，只是较慢）。"
               "请删除该目录，或用环境变量 HCG_CACHE_DIR 指定一个只属于自己的目录。", file=sys.stderr)
-    return None
-
-
-def _unsafe(info: os.stat_result) -> str | None:
-    """Why a folder may not hold the cache: another user's, or writable by others (None: it is fine)."""
-    if not stat.S_ISDIR(info.st_mode):
-        return "不是目录"
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:
-        return None  # Windows: the user's profile folder is private by its ACL; mode bits mean nothing there
-    if info.st_uid != getuid():
-        return "不属于当前用户"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return "其他用户可写"
     return None
 
 
@@ -120,28 +99,16 @@ def _unsafe(info: os.stat_result) -> str | None:
 
 @cache
 def tool_fingerprint() -> str:
-    """The tool's version and the size and modification time of each file of its code, schemas and templates.
+    """The tool's version and the size and time of each file of its code, schemas and templates.
 
-    The rule Python itself applies to decide whether a module's cached bytecode is stale (its source's
-    size and time): an edit, a checkout or a reinstall changes it.
+    The rule Python applies to a module's cached bytecode: an edit, a checkout or a reinstall changes it.
     """
-    entries = [f"{__version__}:{FORMAT}"]
-    for folder, suffix, recurse in ((_PACKAGE, ".py", True), (SCHEMAS, ".json", False), (TEMPLATES, ".yaml", False)):
-        entries += _stamps(folder, suffix, recurse)
-    return hashlib.sha256("\n".join(entries).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _stamps(folder: Path, suffix: str, recurse: bool) -> list[str]:
-    """``path size mtime`` of every file with ``suffix`` under ``folder``, in a stable order."""
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if recurse and entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
-                found += _stamps(Path(entry.path), suffix, recurse)
-            elif entry.name.endswith(suffix) and entry.is_file():
-                info = entry.stat()
-                found.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
-    return sorted(found)
+    stamps = [f"{__version__}:{FORMAT}"]
+    for folder, pattern in ((_PACKAGE, "**/*.py"), (SCHEMAS, "*.json"), (TEMPLATES, "*.yaml")):
+        for path in sorted(folder.glob(pattern)):
+            info = path.stat()
+            stamps.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(stamps).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def key(*parts: str) -> str:
@@ -149,24 +116,26 @@ def key(*parts: str) -> str:
     return hashlib.sha256("\0".join((tool_fingerprint(), *parts)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _trusted_stat(info: os.stat_result) -> bool:
-    # Windows reports the creation time as st_ctime (an edit in place keeping size and mtime changes
-    # nothing), and some file systems report no inode: there, only the content tells.
-    return os.name != "nt" and bool(info.st_ino)
+def _stat(info: os.stat_result) -> str | None:
+    """A file's identity as git tells a changed file; None where the stat cannot tell (see ``identity``)."""
+    if os.name == "nt" or not info.st_ino:
+        return None
+    return f"stat:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
 
 def identity(path: Path) -> tuple[str, bool]:
     """What a file is, and whether that may key a kept entry.
 
-    As git tells a changed file: size, mtime, ctime, inode and device; else (see ``_trusted_stat``) its
-    content digest. A file changed in the last seconds is not vouched for by its stat (it may change again
-    within the same timestamp): its identity serves this run only.
+    Size, mtime, ctime, inode and device, as git tells a changed file (an edit in place, or a file made
+    again, changes its ctime whatever it keeps); its content digest where ctime is the creation time
+    (Windows) or there are no inodes. A file changed in the last seconds may change again within the
+    same timestamp: its stat serves this run only.
     """
     info = path.stat()
-    if not _trusted_stat(info):
+    found = _stat(info)
+    if found is None:
         return f"sha256:{file_digest(path)}", True
-    recent = max(info.st_mtime_ns, info.st_ctime_ns) >= time.time_ns() - RACY_SECONDS * 1_000_000_000
-    return f"stat:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}", not recent
+    return found, max(info.st_mtime_ns, info.st_ctime_ns) < time.time_ns() - RACY_SECONDS * 1_000_000_000
 
 
 # -- what one run has computed ---------------------------------------------------------------------------
@@ -177,11 +146,7 @@ MAX_REMEMBERED = 2048
 
 
 def remembered(kind: str, name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, once per run for a ``kind``/``name`` (whatever the cache; never while ``bypassed``).
-
-    ``name`` must say everything the value depends on (a file's identity, the definitions in force), as
-    a cache key does: a process that runs several commands gets a changed file read again.
-    """
+    """``compute()`` once per run for a ``kind``/``name`` that says all it depends on, as a cache key does."""
     if _BYPASSED.get():
         return compute()
     slot = (kind, name)
@@ -205,32 +170,28 @@ def _sha256(path: Path) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes; remembered while the file's identity (see ``identity``) is unchanged.
+    """sha256 of a file's bytes, remembered while its identity (``identity``) is unchanged; fresh when ``bypassed``.
 
-    A month's exports are tens of megabytes and every report records the digests of the thirteen months
-    it looks at: hashing them all again for every report would cost more than reading the month that
-    changed. ``gen verify`` (``bypassed``) always reads the bytes.
+    Every report records the digests of the thirteen months it looks at: hashing them all again for
+    every report would cost more than reading the month that changed.
     """
     if _BYPASSED.get():
         return _sha256(path)
     info = path.stat()
-    signature = f"{path.resolve()}\0{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
-    return remembered("digest", signature, lambda: _kept_digest(path))
+    # Where the stat cannot tell (Windows), size and times tell this run's reads apart, and nothing is kept.
+    found = _stat(info) or f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+    return remembered("digest", f"{path.resolve()}\0{found}", lambda: _kept_digest(path))
 
 
 def _kept_digest(path: Path) -> str:
-    info = path.stat()
-    if not _trusted_stat(info):
-        return _sha256(path)  # the digest is the only identity there is: nothing to keep it by
-    file_identity, durable = identity(path)
-    if not durable:
-        return _sha256(path)
-    name = key("digest", str(path.resolve()), file_identity)
-    known = load("digest", name)
+    durable = _stat(path.stat()) is not None and identity(path)[1]
+    name = key("digest", str(path.resolve()), identity(path)[0]) if durable else ""
+    known = load("digest", name) if durable else None
     if isinstance(known, str):
         return known
     value = _sha256(path)
-    store("digest", name, value)
+    if durable:
+        store("digest", name, value)
     return value
 
 

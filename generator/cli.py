@@ -353,28 +353,18 @@ def sample_data(year: int | None, month: str | None, seed: int, scale: float, ou
 _CONSOLE_FALLBACKS = {"¥": "￥", "\u00a0": " "}
 
 
-def _console_fallback(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    shown = ""
-    for char in error.object[error.start:error.end]:
-        fallback = _CONSOLE_FALLBACKS.get(char, "?")
-        try:
-            fallback.encode(error.encoding)
-        except UnicodeError:
-            fallback = "?"
-        shown += fallback
-    return shown, error.end
+def _console_fallback(error: UnicodeEncodeError) -> tuple[str, int]:
+    shown = "".join(_CONSOLE_FALLBACKS.get(char, "?") for char in error.object[error.start:error.end])
+    return shown.encode(error.encoding, "replace").decode(error.encoding), error.end  # "?" if the console lacks it too
 
 
 def _tolerant_console() -> None:
     """Standard output and error never fail on a character the console's encoding lacks (a GBK console, a
     redirect to a file on Chinese Windows): Chinese text is written as is, the rare other character replaced."""
-    codecs.register_error("hcg-console", _console_fallback)
+    codecs.register_error("hcg-console", _console_fallback)  # type: ignore[arg-type]  # only ever handed encode errors
     for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="hcg-console")
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="hcg-console")
 
 
 def entry() -> None:

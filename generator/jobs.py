@@ -9,7 +9,6 @@ the files as one all-or-nothing batch.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -27,9 +26,6 @@ if TYPE_CHECKING:
 # The modules that build and write documents are imported inside the runners: the CLI imports this
 # module for Job, and `gen validate` should not pay for the writer's imports.
 
-# The builders of the documents made from a contract year alone, by name.
-BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
-            "requirements": ("generator.documents.contract", "build_requirements")}
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar")
 
 
@@ -112,8 +108,9 @@ def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ContractYe
 
 def document_model(year: ContractYear, builder: str) -> DocumentModel:
     """The model of a document made from one contract year; template problems become an InputError."""
-    module, function = BUILDERS[builder]
-    model, problems = getattr(importlib.import_module(module), function)(year)
+    from generator.documents.contract import build_contract, build_requirements
+
+    model, problems = {"contract": build_contract, "requirements": build_requirements}[builder](year)
     if problems:
         raise InputError(problems)
     return model  # type: ignore[no-any-return]
@@ -160,24 +157,16 @@ def _docx(model: DocumentModel) -> dict[str, bytes]:
     return render_docx(model, load_layout())
 
 
-def year_document(year: ContractYear, builder: str) -> dict[str, bytes]:
-    """The parts of a document made from one contract year alone (the contract, the requirements).
-
-    Provenance is added by `run`, as the job's own arguments may differ.
-    """
-    return _docx(document_model(year, builder))
-
-
 def _contract(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    files = {f"contract-{job.year}.docx": year_document(year, "contract"),
-             f"requirements-{job.year}.docx": year_document(year, "requirements")}
+    files = {f"contract-{job.year}.docx": _docx(document_model(year, "contract")),
+             f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}
     return Output(files, warnings, years=[year.year])
 
 
 def _requirements(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    return Output({f"requirements-{job.year}.docx": year_document(year, "requirements")}, warnings,
+    return Output({f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}, warnings,
                   years=[year.year])
 
 

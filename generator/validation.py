@@ -8,17 +8,14 @@ written, naming the years it breaks when it does not break them all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import InputError, Problem, merge_years
-from generator.resources import SCHEMAS
 from generator.source.loader import load_bytes, read_bounded
 
 if TYPE_CHECKING:
@@ -67,41 +64,36 @@ def check_document(document: Document) -> Contract:
 
 def _exact(value: Any) -> str:
     if isinstance(value, Decimal):
-        return f"Decimal({value})"  # 1.0 and 1.00 are told apart: the digest is of what was written
+        return f"Decimal({value})"  # 1.0 and 1.00 are told apart: the text is of what was written
     raise TypeError(type(value))
 
 
-def _digest(key: Any, value: Any) -> str | None:
+def _exact_json(key: Any, value: Any) -> str | None:
+    """The section as exact JSON text (what was written, with its types), or None when it is not JSON."""
     try:
-        text = json.dumps([key, value], default=_exact, ensure_ascii=False, sort_keys=True)
+        return json.dumps([key, value], default=_exact, ensure_ascii=False, sort_keys=True)
     except TypeError:
         return None
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@cache
-def _top_level() -> tuple[frozenset[str], frozenset[str]]:
-    schema = json.loads((SCHEMAS / SCHEMA).read_text("utf-8"))
-    return frozenset(schema.get("required", ())), frozenset(schema.get("properties", {}))
 
 
 def _schema_check(document: Any, known: set[str]) -> list[Problem]:
     """Schema problems of the sections not known to be valid; the whole document when its top level is off.
 
-    Once a document's sections pass, their digests join ``known``.
+    Once a document's sections pass, their exact JSON texts join ``known``.
     """
+    from generator.source.schema import schema_problems, validator
+
     data: Mapping[str, Any] = document.data
-    required, allowed = _top_level()
-    digests = {key: _digest(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
+    top = validator(SCHEMA).schema
+    required, allowed = set(top.get("required", ())), set(top.get("properties", {}))
+    texts = {key: _exact_json(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
     whole = not isinstance(data, Mapping) or not required <= set(data) or not set(data) <= allowed
-    todo = [key for key, digest in digests.items() if digest is None or digest not in known]
+    todo = [key for key, text in texts.items() if text is None or text not in known]
     if not whole and not todo:
         return []
-    from generator.source.schema import schema_problems
-
     problems = schema_problems(document, SCHEMA, only=None if whole else todo)
     if not problems:
-        known.update(d for d in digests.values() if d is not None)
+        known.update(t for t in texts.values() if t is not None)
     return problems
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, nodes
@@ -133,17 +133,11 @@ def _bounded(node: nodes.Node) -> nodes.Node:
     return node
 
 
-_COMPILED: dict[tuple[bool, str], Template] = {}
-
-
+@lru_cache(maxsize=4096)
 def compiled(write_optional_zero: bool, text: str) -> Template:
-    """``text`` compiled in the sandbox of the money policy, bounded; once per text and run."""
-    key = (write_optional_zero, text)
-    template = _COMPILED.get(key)
-    if template is None:
-        env = environment(write_optional_zero)
-        template = _COMPILED[key] = env.from_string(_bounded(env.parse(text)))  # type: ignore[arg-type]
-    return template
+    """``text`` compiled in the sandbox of the money policy, bounded; once per text and run, in memory."""
+    env = environment(write_optional_zero)
+    return env.from_string(_bounded(env.parse(text)))  # type: ignore[arg-type]  # from_string takes a Template node too
 
 
 _MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -39,19 +40,6 @@ JOURNAL = "JOURNAL"
 # The signals that stop a command, as far as the system has them (SIGHUP: POSIX; SIGBREAK: Windows).
 _STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
 _SIGNALS = (signal.SIGINT, *_STOPPING)
-
-
-def _remove_tree(folder: Path) -> None:
-    """shutil.rmtree(ignore_errors=True) without importing shutil (and bz2, lzma) on every run."""
-    for root, dirs, files in os.walk(folder, topdown=False):
-        for name in files:
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(root, name))
-        for name in dirs:
-            with contextlib.suppress(OSError):
-                os.rmdir(os.path.join(root, name))
-    with contextlib.suppress(OSError):
-        os.rmdir(folder)
 
 
 def safe_name(name: str) -> str:
@@ -176,9 +164,7 @@ def _move_in(out_dir: Path, staging: Path, names: list[str]) -> None:
             if final.exists() and not (old / name).exists():
                 try:
                     os.link(final, old / name)
-                except OSError:
-                    import shutil
-
+                except OSError:  # no hard links here (FAT, some network shares)
                     shutil.copy2(final, old / name)
             os.replace(new, final)
             done.append(name)
@@ -201,7 +187,7 @@ def recover(out_dir: Path) -> None:
         if (staging / JOURNAL).is_file():
             with contextlib.suppress(OSError):
                 _move_in(out_dir, staging, _names(staging))
-        _remove_tree(staging)
+        shutil.rmtree(staging, ignore_errors=True)
     _fsync_dir(out_dir)
 
 
@@ -240,10 +226,10 @@ def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
             os.replace(journal, staging / JOURNAL)  # the commit point
             _fsync_dir(staging)
             _move_in(out_dir, staging, list(files))
-            _remove_tree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         # Before the commit point nothing was touched; after it, _move_in has put every old file back.
-        _remove_tree(staging)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
