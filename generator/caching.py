@@ -55,11 +55,6 @@ def root() -> Path:
     return base / "hotline-contract-gen"
 
 
-def enabled() -> bool:
-    """Whether the user's cache is in use (HCG_NO_CACHE turns it off, ``bypassed`` for a while)."""
-    return not os.environ.get("HCG_NO_CACHE") and not _BYPASSED.get()
-
-
 @contextlib.contextmanager
 def bypassed() -> Iterator[None]:
     """Within this block nothing is read from or written to the cache, and nothing remembered is used."""
@@ -76,7 +71,10 @@ _REFUSED: set[Path] = set()
 
 
 def _folder() -> Path | None:
-    """The cache folder, created private; None (with one warning) when it is another user's or writable by others."""
+    """The cache folder, created private; None when the cache is off or (with one warning) another user's or
+    writable by others."""
+    if os.environ.get("HCG_NO_CACHE") or _BYPASSED.get():
+        return None
     folder = root()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -99,10 +97,7 @@ def _folder() -> Path | None:
 
 @cache
 def tool_fingerprint() -> str:
-    """The tool's version and the size and time of each file of its code, schemas and templates.
-
-    The rule Python applies to a module's cached bytecode: an edit, a checkout or a reinstall changes it.
-    """
+    """The tool's version and the size and time of its code, schemas and templates (as Python tells stale bytecode)."""
     stamps = [f"{__version__}:{FORMAT}"]
     for folder, pattern in ((_PACKAGE, "**/*.py"), (SCHEMAS, "*.json"), (TEMPLATES, "*.yaml")):
         for path in sorted(folder.glob(pattern)):
@@ -126,10 +121,9 @@ def _stat(info: os.stat_result) -> str | None:
 def identity(path: Path) -> tuple[str, bool]:
     """What a file is, and whether that may key a kept entry.
 
-    Size, mtime, ctime, inode and device, as git tells a changed file (an edit in place, or a file made
-    again, changes its ctime whatever it keeps); its content digest where ctime is the creation time
-    (Windows) or there are no inodes. A file changed in the last seconds may change again within the
-    same timestamp: its stat serves this run only.
+    Size, mtime, ctime, inode and device, as git tells a changed file (an edit in place, or a file made again,
+    changes its ctime); its content digest where ctime is the creation time (Windows) or there are no inodes.
+    A file changed in the last seconds may change again within its timestamp: its stat serves this run only.
     """
     info = path.stat()
     found = _stat(info)
@@ -155,18 +149,15 @@ def remembered(kind: str, name: str, compute: Callable[[], T]) -> T:
         if len(_MEMORY) >= MAX_REMEMBERED:
             del _MEMORY[next(iter(_MEMORY))]
         _MEMORY[slot] = value
-    return _MEMORY[slot]  # type: ignore[no-any-return]
+    return _MEMORY[slot]
 
 
 # -- file digests ------------------------------------------------------------------------------------------
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def file_digest(path: Path) -> str:
@@ -184,8 +175,8 @@ def file_digest(path: Path) -> str:
 
 
 def _kept_digest(path: Path) -> str:
-    durable = _stat(path.stat()) is not None and identity(path)[1]
-    name = key("digest", str(path.resolve()), identity(path)[0]) if durable else ""
+    file_identity, durable = identity(path) if _stat(path.stat()) else ("", False)
+    name = key("digest", str(path.resolve()), file_identity)
     known = load("digest", name) if durable else None
     if isinstance(known, str):
         return known
@@ -204,35 +195,24 @@ def _canonical(value: Any) -> bytes:
 
 def load(kind: str, name: str) -> Any | None:
     """The value kept under ``kind``/``name``, or None: absent, unreadable, not of the schema or altered."""
-    if not enabled():
-        return None
     folder = _folder()
     if folder is None:
         return None
     try:
         with (folder / kind / f"{name}.json").open("rb") as stream:
-            data = stream.read(MAX_ENTRY_BYTES + 1)
-        entry = json.loads(data) if len(data) <= MAX_ENTRY_BYTES else None
+            entry: Any = json.loads(stream.read(MAX_ENTRY_BYTES + 1))  # a longer file is cut, hence not JSON
     except (OSError, ValueError):
         return None
-    if not isinstance(entry, dict) or not _valid_entry(entry, kind, name):
+    from generator.source.schema import validator
+
+    if not (validator(SCHEMA).is_valid(entry) and entry["kind"] == kind and entry["key"] == name
+            and entry["sha256"] == hashlib.sha256(_canonical(entry["value"])).hexdigest()):
         return None
     return entry["value"]
 
 
-def _valid_entry(entry: dict[str, Any], kind: str, name: str) -> bool:
-    from generator.source.schema import validator
-
-    if not validator(SCHEMA).is_valid(entry):
-        return False
-    return bool(entry["kind"] == kind and entry["key"] == name
-                and entry["sha256"] == hashlib.sha256(_canonical(entry["value"])).hexdigest())
-
-
 def store(kind: str, name: str, value: Any) -> None:
     """Keep ``value`` (JSON data) under ``kind``/``name``, written whole by rename; silently not when impossible."""
-    if not enabled():
-        return
     folder = _folder()
     if folder is None:
         return

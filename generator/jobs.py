@@ -113,7 +113,7 @@ def document_model(year: ContractYear, builder: str) -> DocumentModel:
     model, problems = {"contract": build_contract, "requirements": build_requirements}[builder](year)
     if problems:
         raise InputError(problems)
-    return model  # type: ignore[no-any-return]
+    return model
 
 
 def month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:

@@ -1,12 +1,9 @@
 """The one jinja2 environment for clause text: sandboxed, strict, pure and bounded, with the contract's filters.
 
-Clause text renders in jinja2's immutable sandbox with StrictUndefined and no autoescape (the output is
-Word text). The limits of ``template_limits`` are put in through jinja2's public means only: the
-sandbox's documented hooks (``is_safe_attribute``, ``is_safe_callable``, ``call_binop``), the filters
-and globals, and the template's syntax tree — ``env.parse`` gives it, every ``{% for %}``'s iterable,
-every output and every ``~`` is wrapped in a counting filter, and ``env.from_string`` compiles the
-result. Nothing non-deterministic is available (no random, lipsum, cycler, joiner), so the same data
-always renders the same text. A clause is compiled once per run, kept in memory only.
+The limits of ``template_limits`` go in through jinja2's public means only: the sandbox's documented hooks
+(``is_safe_attribute``, ``is_safe_callable``, ``call_binop``), filters and globals, and the syntax tree
+``env.parse`` gives — every loop, macro body, output and ``~`` wrapped in a counting filter before
+``env.from_string`` compiles it. Nothing non-deterministic is offered, so the same data renders the same text.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -37,12 +38,12 @@ class LimitExceeded(Exception):
     """A render went over its budget or built a value over the size limits (the message says which)."""
 
 
+@dataclass
 class Budget:
     """The steps and the characters of output left to one render."""
 
-    def __init__(self) -> None:
-        self.steps = MAX_STEPS
-        self.text = MAX_OUTPUT
+    steps: int = MAX_STEPS
+    text: int = MAX_OUTPUT
 
     def tick(self, steps: int = 1) -> None:
         """Spend ``steps``; over the budget, stop the render."""

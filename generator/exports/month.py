@@ -87,10 +87,8 @@ def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
 
 
 def _inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
-    """month.yaml's inputs, read once per run while the file is unchanged."""
-    if not path.is_file():
-        return read_inputs(path, display, year)  # says what to write
-    ident, _ = caching.identity(path)
+    """month.yaml's inputs, read once per run while the file is unchanged (a missing one: what to write)."""
+    ident = caching.identity(path)[0] if path.is_file() else "missing"
     return caching.remembered("inputs", f"{path.resolve()}\0{ident}\0{year.fingerprint}",
                               lambda: read_inputs(path, display, year))
 

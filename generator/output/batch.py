@@ -12,9 +12,8 @@ Concurrent runs into one folder are serialised by an exclusive lock (``filelock`
 Windows as on POSIX) on a hidden lock file in the folder; commands that edit contract.yaml hold a lock
 beside it the same way (``contract_lock``) and read the file only once they hold it.
 
-Everything here runs on Windows too: signals are those the system has (SIGHUP and signal masks are
-POSIX's; Windows has SIGBREAK, and signals arriving while a batch moves into place are noted and
-delivered after it), and a folder is fsynced only where a folder can be opened.
+Everything here runs on Windows too: signals are those the system has (SIGHUP is POSIX's, SIGBREAK
+Windows'), held without signal masks, and a folder is fsynced only where a folder can be opened.
 """
 
 from __future__ import annotations
@@ -119,19 +118,13 @@ def _interruptible() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold the stopping signals and SIGINT while a committed batch moves into place; deliver them after."""
+    """Hold the stopping signals and SIGINT while a committed batch moves into place; deliver them after.
+
+    Held by noting what arrives and raising it once every file is in place: Windows has no signal masks.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is not None:
-        old = mask(signal.SIG_BLOCK, _SIGNALS)
-        try:
-            yield
-        finally:
-            mask(signal.SIG_SETMASK, old)
-        return
-    # No signal masks (Windows): note what arrives, and raise it once every file is in place.
     arrived: list[int] = []
     previous = {s: signal.signal(s, lambda number, _frame: arrived.append(number)) for s in _SIGNALS}
     try:

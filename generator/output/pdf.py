@@ -25,24 +25,15 @@ from generator.errors import EnvironmentProblem, GenError
 TIMEOUT_SECONDS = 600
 
 
-def _installed() -> list[Path]:
-    """Where LibreOffice's installers put it when it is not on PATH (Windows, macOS)."""
-    if os.name == "nt":
-        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
-        return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in dict.fromkeys(filter(None, roots))]
-    if sys.platform == "darwin":
-        return [Path(home) / "Applications/LibreOffice.app/Contents/MacOS/soffice" for home in ("/", Path.home())]
-    return []
-
-
 def soffice() -> str:
-    """The LibreOffice executable (on PATH, else where its installer puts it), or a clear error naming the fix."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice executable: on PATH, else where its Windows or macOS installer puts it; or the fix, named."""
+    roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    installed = ([Path(root, "LibreOffice", "program", "soffice.exe") for root in filter(None, roots)] if os.name == "nt"
+                 else [Path(home, "Applications/LibreOffice.app/Contents/MacOS/soffice") for home in ("/", Path.home())])
+    found = shutil.which("soffice") or shutil.which("libreoffice") or next(
+        (str(path) for path in installed if path.is_file()), None)
     if found:
         return found
-    for candidate in _installed():
-        if candidate.is_file():
-            return str(candidate)
     if os.name == "nt" or sys.platform == "darwin":
         fix = "请从 https://zh-cn.libreoffice.org 下载安装 LibreOffice（安装后无需重启），或把 soffice 所在目录加入 PATH"
     else:
