@@ -24,8 +24,6 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, sys.argv[4])
     import generator.output.batch as batch
     folder, target, how = Path(sys.argv[1]), int(sys.argv[2]), getattr(signal, sys.argv[3])
-    if sys.argv[5] == "no-masks":  # as on Windows, which has no signal masks
-        del signal.pthread_sigmask
     real = {name: getattr(os, name) for name in ("replace", "link", "fsync", "unlink", "rmdir", "mkdir", "chmod")}
     calls = 0
     def wrap(name):
@@ -60,8 +58,8 @@ def _old_or_new(state: dict[str, bytes]) -> str:
     return "new"
 
 
-def _run_child(folder: Path, step: int, how: str, masks: str = "masks") -> int:
-    return subprocess.run([sys.executable, "-c", CHILD, str(folder), str(step), how, str(ROOT), masks],
+def _run_child(folder: Path, step: int, how: str) -> int:
+    return subprocess.run([sys.executable, "-c", CHILD, str(folder), str(step), how, str(ROOT)],
                           capture_output=True, timeout=60).returncode
 
 
@@ -81,14 +79,13 @@ def test_kill_at_every_step_leaves_old_or_new_after_recovery(tmp_path: Path) -> 
     assert outcomes[0] == "old" and outcomes[-1] == "new" and len(outcomes) > 10
 
 
-@pytest.mark.parametrize("masks", ["masks", "no-masks"])
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
-def test_signals_at_every_step_leave_old_or_new_without_recovery(tmp_path: Path, how: str, masks: str) -> None:
+def test_signals_at_every_step_leave_old_or_new_without_recovery(tmp_path: Path, how: str) -> None:
     seen = set()
     for step in range(1, 200):
         folder = tmp_path / f"{how}{step}"
         _prepare(folder)
-        code = _run_child(folder, step, how, masks)
+        code = _run_child(folder, step, how)
         seen.add(_old_or_new(_state(folder)))  # no recovery needed: the process cleaned up itself
         if code == 0:
             break
