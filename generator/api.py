@@ -17,7 +17,7 @@ from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
 from generator.jobs import KINDS, Job, Output, document_model, run, split_problems
 from generator.resources import TEMPLATES
-from generator.source.loader import load_bytes, read_bounded
+from generator.source.loader import load_bytes
 from generator.validation import check_document, load_contract
 
 if TYPE_CHECKING:
@@ -38,29 +38,16 @@ class Report:
 
 
 def validate(path: Path, strict: bool = False) -> Report:
-    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong.
-
-    The outcome for a contract this version of the tool has already passed (same bytes, same --strict)
-    comes from the cache; a contract with errors is never cached.
-    """
-    name = caching.key("validate", path.name, caching.digest_bytes(read_bounded(path, path.name)), str(strict))
-    kept = caching.load_object("validations", name)
-    if kept is None:
-        kept = _validate(path, strict)
-        caching.store_object("validations", name, kept)
-    warnings, years = kept
-    summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
-    return Report(warnings, summary)
-
-
-def _validate(path: Path, strict: bool) -> tuple[list[Problem], list[int]]:
+    """Check everything `gen validate` checks, for every year; raise InputError if anything is wrong."""
     from generator.errors import merge_years
 
     contract = load_contract(path)
     errors, warnings = _contract_problems(contract, strict)
     if errors:
         raise InputError(merge_years(errors, contract.years))
-    return merge_years(warnings, contract.years), list(contract.years)
+    years = list(contract.years)
+    summary = f"{path} 有效：{len(years)} 个合同年度（{'、'.join(map(str, years))}），{len(warnings)} 条警告"
+    return Report(merge_years(warnings, contract.years), summary)
 
 
 def _contract_problems(contract: Contract, strict: bool) -> tuple[list[Problem], list[Problem]]:
@@ -383,11 +370,13 @@ class Verdict:
     findings: list[str]
 
 
+@caching.bypassed()
 def verify(document: Path, contract_path: Path) -> Verdict:
     """Whether ``document`` is exactly what the current sources would generate, and if not, why.
 
     An archive manifest (``archive-YYYY.json`` of `gen archive`) is checked file by file instead: every archived
     file and every source against the SHA-256 the manifest recorded.
+    Nothing comes from the user's cache: every source is read and every figure computed again.
     """
     from generator.output.provenance import GENERATOR, digest, read_properties
 

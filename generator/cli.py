@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import codecs
 import os
 import re
 import sys
@@ -452,6 +453,24 @@ def sample_data(year: int | None, month: str | None, seed: int, scale: float, ou
         click.echo(str(folder))
 
 
+# What a console lacking a character (GBK has no "¥") shows instead of failing; else "?".
+_CONSOLE_FALLBACKS = {"¥": "￥", "\u00a0": " "}
+
+
+def _console_fallback(error: UnicodeEncodeError) -> tuple[str, int]:
+    shown = "".join(_CONSOLE_FALLBACKS.get(char, "?") for char in error.object[error.start:error.end])
+    return shown.encode(error.encoding, "replace").decode(error.encoding), error.end  # "?" if the console lacks it too
+
+
+def _tolerant_console() -> None:
+    """Standard output and error never fail on a character the console's encoding lacks (a GBK console, a
+    redirect to a file on Chinese Windows): Chinese text is written as is, the rare other character replaced."""
+    codecs.register_error("hcg-console", _console_fallback)  # type: ignore[arg-type]  # only ever handed encode errors
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="hcg-console")
+
+
 def entry() -> None:
     """The `gen` console script: the command, then a quick exit.
 
@@ -460,6 +479,7 @@ def entry() -> None:
     exit handlers run (the caches' write-backs among them), the standard streams are flushed, and the
     process ends. An unexpected exception still ends it the usual way, with its traceback.
     """
+    _tolerant_console()
     try:
         main(prog_name="gen")
     except SystemExit as done:

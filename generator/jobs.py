@@ -9,12 +9,10 @@ the files as one all-or-nothing batch.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +25,8 @@ if TYPE_CHECKING:
     from generator.rules.model import Contract, ContractYear
 
 # The modules that build and write documents are imported inside the runners: the CLI imports this
-# module for Job, and `gen validate` or a cached run should not pay for the writer's imports.
+# module for Job, and `gen validate` should not pay for the writer's imports.
 
-# The builders of the documents made from a contract year alone: kept by name so that a model served
-# from the cache never imports its builder (and jinja2 with it).
-BUILDERS = {"contract": ("generator.documents.contract", "build_contract"),
-            "requirements": ("generator.documents.contract", "build_requirements")}
 # The parts of a contract year a document does not read (see ContractYear.parts). The contract's text never
 # reads the export columns, the report's settings, the sample, the calendar or the statutes, nor the year's
 # own recorded result; the schedule, the calendar and the notice read the statutes; a monthly report reads
@@ -128,22 +122,13 @@ def year_checks(contract: Contract, year: int, strict: bool) -> tuple[ContractYe
 
 
 def document_model(year: ContractYear, builder: str) -> DocumentModel:
-    """The model of a document made from one contract year; template problems become an InputError.
+    """The model of a document made from one contract year; template problems become an InputError."""
+    from generator.documents.contract import build_contract, build_requirements
 
-    A model is a pure function of the year's data and the tool: one built before by this version of
-    the tool for the same year fingerprint comes from the cache. A model with problems is never kept.
-    """
-    from generator import caching
-
-    name = caching.key("model", builder, year.fingerprint)
-    model = caching.load_object("models", name)
-    if model is None:
-        module, function = BUILDERS[builder]
-        model, problems = getattr(importlib.import_module(module), function)(year)
-        if problems:
-            raise InputError(problems)
-        caching.store_object("models", name, model)
-    return model  # type: ignore[no-any-return]
+    model, problems = {"contract": build_contract, "requirements": build_requirements}[builder](year)
+    if problems:
+        raise InputError(problems)
+    return model
 
 
 def month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:
@@ -190,42 +175,16 @@ def _docx(model: DocumentModel) -> dict[str, bytes]:
     return render_docx(model, load_layout())
 
 
-def year_document(year: ContractYear, builder: str) -> dict[str, bytes]:
-    """The parts of a document made from one contract year alone (the contract, the requirements).
-
-    Like its model, they are a pure function of the year's data, the layout profile and the tool, and
-    come from the cache when those are unchanged: a repeated `gen contract` imports neither jinja2 nor
-    the writer. Provenance is added by `run` every time, as the job's own arguments may differ.
-    """
-    from generator import caching
-
-    name = caching.key("parts", builder, year.fingerprint, _layout_digest())
-    parts = caching.load_object("parts", name)
-    if not isinstance(parts, dict):
-        parts = _docx(document_model(year, builder))
-        caching.store_object("parts", name, parts)
-    return parts
-
-
-@cache
-def _layout_digest() -> str:
-    """sha256 of the layout profile, read once per run however many documents use it."""
-    from generator import caching
-    from generator.source.loader import read_bounded
-
-    return caching.digest_bytes(read_bounded(TEMPLATES / "layout.yaml", "layout.yaml"))
-
-
 def _contract(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    files = {f"contract-{job.year}.docx": year_document(year, "contract"),
-             f"requirements-{job.year}.docx": year_document(year, "requirements")}
+    files = {f"contract-{job.year}.docx": _docx(document_model(year, "contract")),
+             f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}
     return Output(files, warnings, years=[year.year])
 
 
 def _requirements(job: Job, contract: Contract, _: Path) -> Output:
     year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    return Output({f"requirements-{job.year}.docx": year_document(year, "requirements")}, warnings,
+    return Output({f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}, warnings,
                   years=[year.year])
 
 

@@ -12,13 +12,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import caching
 from generator.errors import InputError, Problem, merge_years
-from generator.resources import SCHEMAS
 from generator.source.loader import load_bytes, read_bounded
 
 if TYPE_CHECKING:
@@ -29,19 +26,8 @@ SCHEMA = "contract.schema.json"
 
 
 def load_contract(path: Path) -> Contract:
-    """Load contract.yaml safely and check every year against the schema and the contract's rules.
-
-    A contract whose bytes were checked before by this very version of the tool comes from the cache
-    (keyed by its content and the tool's fingerprint): no YAML parser, no JSON Schema, no rules run.
-    A contract with errors is never cached, so its errors are always found again.
-    """
-    raw = read_bounded(path, path.name)
-    name = caching.key("contract", path.name, caching.digest_bytes(raw))
-    contract = caching.load_object("contracts", name)
-    if contract is None:
-        contract = check_document(load_bytes(raw, path.name))
-        caching.store_object("contracts", name, contract)
-    return contract  # type: ignore[no-any-return]
+    """Load contract.yaml safely and check every year against the schema and the contract's rules."""
+    return check_document(load_bytes(read_bounded(path, path.name), path.name))
 
 
 def check_document(document: Document) -> Contract:
@@ -54,7 +40,7 @@ def check_document(document: Document) -> Contract:
     from generator.rules.statutes import statute_problems
     from generator.source.layers import merged_years
 
-    known = _known_valid()
+    known: set[str] = set()
     problems = _schema_check(document, known)
     if problems:
         raise InputError(problems)
@@ -73,66 +59,46 @@ def check_document(document: Document) -> Contract:
     problems += shipped_example_problems()
     _raise(problems, sources)
     warnings = merge_years([p for p in problems if p.severity == "warning"], sources)
-    _remember_valid(known)
     return replace(contract, warnings=tuple(warnings))
 
 
-# -- sections known to be valid -------------------------------------------------------------------------
-# A top-level section (fees, articles, a year's merged payment…) with the very bytes of one this version
-# of the tool has validated before is not validated again: an edit of the project's name re-validates
-# the project section alone, and an edit of a comment nothing, without importing jsonschema at all.
-
-_VALID_SECTIONS = "valid-sections"
-MAX_KNOWN_SECTIONS = 4000
-
-
-def _known_valid() -> set[str]:
-    kept = caching.load_json(_VALID_SECTIONS, caching.key(SCHEMA))
-    return set(kept) if isinstance(kept, list) else set()
-
-
-def _remember_valid(known: set[str]) -> None:
-    if len(known) <= MAX_KNOWN_SECTIONS:
-        caching.store_json(_VALID_SECTIONS, caching.key(SCHEMA), sorted(known))
+# -- sections validated once per run ---------------------------------------------------------------------
+# Each year's merged contract repeats most sections of the base contract unchanged: a top-level section
+# (fees, articles …) with the very content of one already validated in this run is not validated again.
 
 
 def _exact(value: Any) -> str:
     if isinstance(value, Decimal):
-        return f"Decimal({value})"  # 1.0 and 1.00 are told apart: the digest is of what was written
+        return f"Decimal({value})"  # 1.0 and 1.00 are told apart: the text is of what was written
     raise TypeError(type(value))
 
 
-def _digest(key: Any, value: Any) -> str | None:
+def _exact_json(key: Any, value: Any) -> str | None:
+    """The section as exact JSON text (what was written, with its types), or None when it is not JSON."""
     try:
-        text = json.dumps([key, value], default=_exact, ensure_ascii=False, sort_keys=True)
+        return json.dumps([key, value], default=_exact, ensure_ascii=False, sort_keys=True)
     except TypeError:
         return None
-    return caching.digest_bytes(text.encode("utf-8"))
-
-
-@cache
-def _top_level() -> tuple[frozenset[str], frozenset[str]]:
-    schema = json.loads((SCHEMAS / SCHEMA).read_text("utf-8"))
-    return frozenset(schema.get("required", ())), frozenset(schema.get("properties", {}))
 
 
 def _schema_check(document: Any, known: set[str]) -> list[Problem]:
     """Schema problems of the sections not known to be valid; the whole document when its top level is off.
 
-    Once a document's sections pass, their digests join ``known`` (kept only if the whole contract passes).
+    Once a document's sections pass, their exact JSON texts join ``known``.
     """
+    from generator.source.schema import schema_problems, validator
+
     data: Mapping[str, Any] = document.data
-    required, allowed = _top_level()
-    digests = {key: _digest(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
+    top = validator(SCHEMA).schema
+    required, allowed = set(top.get("required", ())), set(top.get("properties", {}))
+    texts = {key: _exact_json(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
     whole = not isinstance(data, Mapping) or not required <= set(data) or not set(data) <= allowed
-    todo = [key for key, digest in digests.items() if digest is None or digest not in known]
+    todo = [key for key, text in texts.items() if text is None or text not in known]
     if not whole and not todo:
         return []
-    from generator.source.schema import schema_problems
-
     problems = schema_problems(document, SCHEMA, only=None if whole else todo)
     if not problems:
-        known.update(d for d in digests.values() if d is not None)
+        known.update(t for t in texts.values() if t is not None)
     return problems
 
 

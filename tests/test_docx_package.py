@@ -1,14 +1,17 @@
-"""The .docx zip is written by our own code, byte for byte as zipfile writes it, and reads back everywhere."""
+"""The .docx zip (written by zipfile) is byte-identical for the same parts, whenever and in whatever order made."""
 
 from __future__ import annotations
 
 import io
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from generator.documents.docx.packaging import FIXED_TIME, package, zip_members
+
+from conftest import CONTRACT, run_cli
 
 CASES = {
     "parts": [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", "<w:t>合同</w:t>".encode() * 500),
@@ -18,28 +21,18 @@ CASES = {
 }
 
 
-def _zipfile(members: list[tuple[str, bytes]]) -> bytes:
-    """What the writer produced before it had its own zip code: zipfile with fixed properties."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            target.writestr(info, data, compresslevel=1)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_same_bytes_as_zipfile_and_readable(case: str) -> None:
+def test_members_read_back_with_fixed_dates_and_modes(case: str) -> None:
     members = CASES[case]
     written = zip_members(members)
-    assert written == _zipfile(members)
+    assert written == zip_members(list(members))
     with zipfile.ZipFile(io.BytesIO(written)) as archive:
         assert archive.testzip() is None
         assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
-        assert all(info.date_time == FIXED_TIME and info.external_attr == 0o644 << 16 for info in archive.infolist())
+        for info in archive.infolist():
+            assert info.date_time == FIXED_TIME and info.external_attr == 0o644 << 16
+            assert info.compress_type == zipfile.ZIP_DEFLATED and info.extra == b""
+            assert bool(info.flag_bits & 0x800) is (not info.filename.isascii())  # UTF-8 names are marked
 
 
 def test_content_types_come_first_and_the_order_is_stable() -> None:
@@ -47,3 +40,22 @@ def test_content_types_come_first_and_the_order_is_stable() -> None:
     first = package(parts)
     assert first == package(dict(reversed(list(parts.items()))))
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
+
+
+def test_custom_properties_are_declared_and_related() -> None:
+    parts = {"[Content_Types].xml": b"<Types></Types>", "_rels/.rels": b"<Relationships></Relationships>"}
+    archive = zipfile.ZipFile(io.BytesIO(package(parts, b"<Properties/>")))
+    assert archive.read("docProps/custom.xml") == b"<Properties/>"
+    assert b'PartName="/docProps/custom.xml"' in archive.read("[Content_Types].xml")
+    assert b'Target="docProps/custom.xml"' in archive.read("_rels/.rels")
+
+
+def test_the_same_contract_twice_is_the_same_bytes(tmp_path: Path) -> None:
+    contract = tmp_path / "contract.yaml"
+    contract.write_bytes(CONTRACT.read_bytes())
+    first = run_cli("contract", "--year", "2024", "--contract", str(contract), "--out", str(tmp_path / "a"))
+    os.utime(contract, (1_000_000_000, 1_000_000_000))  # another time of the source: nothing in the zip says when
+    second = run_cli("contract", "--year", "2024", "--contract", str(contract), "--out", str(tmp_path / "b"))
+    assert first.exit_code == second.exit_code == 0
+    for name in ("contract-2024.docx", "requirements-2024.docx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

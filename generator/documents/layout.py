@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from generator import caching
 from generator.errors import InputError
 from generator.resources import TEMPLATES
 from generator.source.loader import load_bytes, read_bounded
@@ -50,14 +49,8 @@ def _floats(raw: Mapping[str, object]) -> dict[str, object]:
 
 @cache
 def load_layout(path: Path = TEMPLATES / "layout.yaml") -> Layout:
-    """Load and validate a layout profile (a profile this version of the tool has checked comes from the cache)."""
-    raw = read_bounded(path, path.name)
-    name = caching.key("layout", path.name, caching.digest_bytes(raw))
-    layout = caching.load_object("layouts", name)
-    if not isinstance(layout, Layout):
-        layout = _checked(raw, path.name)
-        caching.store_object("layouts", name, layout)
-    return layout
+    """Load and validate a layout profile (once per run)."""
+    return _checked(read_bounded(path, path.name), path.name)
 
 
 def _checked(raw_bytes: bytes, name: str) -> Layout:

@@ -1,178 +1,158 @@
-"""The jinja2 environment for clause text: sandboxed, strict, pure and bounded, with the contract's filters.
+"""The one jinja2 environment for clause text: sandboxed, strict, pure and bounded, with the contract's filters.
 
-Clause text renders in an immutable sandbox with StrictUndefined; every render counts against the budget
-and size limits of ``template_limits``. Nothing non-deterministic is available (no random, lipsum,
-cycler, joiner), so the same data always renders the same text. Compiled clauses are kept in the user's
-cache. Only a text ``template_eval`` cannot render directly comes here, so most runs never import jinja2.
+The limits of ``template_limits`` go in through jinja2's public means only: the sandbox's documented hooks
+(``is_safe_attribute``, ``is_safe_callable``, ``call_binop``), filters and globals, and the syntax tree
+``env.parse`` gives — every loop, macro body, output and ``~`` wrapped in a counting filter before
+``env.from_string`` compiles it. Nothing non-deterministic is offered, so the same data renders the same text.
 """
 
 from __future__ import annotations
 
-import atexit
-import marshal
 import re
-from collections.abc import Iterable, Mapping
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from typing import Any
 
-import jinja2
-from jinja2 import StrictUndefined, TemplateError, nodes
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator.documents.template_limits import (
+    LimitExceeded,
     bounded_binop,
+    bounded_concat,
     bounded_range,
+    cost,
+    counted_loop,
+    counted_output,
+    growing_filters,
     make_filters,
-    sized,
     sized_filter,
     tick,
 )
 
-__all__ = ["SecurityError", "TemplateError", "environment", "explain", "render"]
+__all__ = ["SecurityError", "TemplateError", "compiled", "environment", "explain"]
 
-# Globals that are not pure (random, lipsum), hold state across a loop (cycler, joiner, namespace) or are unbounded.
+# Globals that are not pure (random, lipsum) or hold state across a loop (cycler, joiner, namespace).
 _REMOVED_GLOBALS = ("lipsum", "cycler", "joiner", "namespace")
-_REMOVED_FILTERS = ("random",)
-_WIDTH_METHODS = frozenset({"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"})
-# Built-in filters that pad or format to a caller-given width: not needed for contract text.
-_UNSAFE_FILTERS = ("format", "center", "indent", "wordwrap", "truncate", "filesizeformat", "urlize", "xmlattr")
-
-
-class _BoundedCodeGenerator(CodeGenerator):
-    """Compiles ``a ~ b`` to a join that counts and is size-checked (jinja's own is neither)."""
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.bounded_join((")
-        for argument in node.nodes:
-            self.visit(argument, frame)
-            self.write(", ")
-        self.write("))")
+# Filters that are not pure (random), that build whatever size they are told (center, indent, wordwrap,
+# format, batch, slice, filesizeformat …).
+_REMOVED_FILTERS = ("random", "format", "center", "indent", "wordwrap", "truncate", "filesizeformat", "urlize",
+                    "xmlattr", "batch", "slice")
+# Methods of a text or a number that take a width or a count and build whatever size they are told.
+_GROWING_METHODS = frozenset({"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs", "replace",
+                              "join", "translate", "to_bytes"})
+# The names of the filters the syntax tree is rewritten to call; a clause may call them too, to no effect.
+_LOOP, _COST, _OUTPUT, _CONCAT = "hcg_counted_loop", "hcg_cost", "hcg_counted_output", "hcg_concat"
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox guards attribute access but not CPU or memory; these hooks bound the rest."""
+    """The sandbox guards attribute access, not CPU or memory; its documented hooks bound the rest."""
 
     intercepted_binops = frozenset({"**", "*", "%", "+"})
-    code_generator_class = _BoundedCodeGenerator
-
-    @staticmethod
-    def bounded_join(parts: Iterable[Any]) -> str:
-        tick()
-        return sized("".join(str(part) for part in parts))  # type: ignore[no-any-return]
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        tick()
-        return sized(super().call(__context, __obj, *args, **kwargs))
-
-    def wrap_str_format(self, value: Any) -> Any:
-        # jinja hands str.format out pre-wrapped, before is_safe_attribute is asked; refuse it here.
-        if super().wrap_str_format(value) is None:
-            return None
-
-        def refuse(*_: Any, **__: Any) -> str:
-            raise SecurityError("不允许在条款中调用 format")
-
-        return refuse
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # str.format, ljust, center … take a width and would allocate whatever they are told.
-        if isinstance(obj, str) and attr in _WIDTH_METHODS:
+        if isinstance(obj, str | int) and attr in _GROWING_METHODS:
             return False
         return super().is_safe_attribute(obj, attr, value)
 
-    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        return bounded_binop(operator_name, left, right)
+    def is_safe_callable(self, obj: Any) -> bool:
+        tick()
+        # The sandbox hands out str.format wrapped (before is_safe_attribute is asked); refuse the call.
+        if getattr(obj, "__name__", None) in ("format", "format_map") and isinstance(
+                getattr(getattr(obj, "__wrapped__", obj), "__self__", None), str):
+            raise SecurityError("不允许在条款中调用 format")
+        return super().is_safe_callable(obj)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        return bounded_binop(operator, left, right)
 
 
 @cache
 def environment(write_optional_zero: bool) -> ImmutableSandboxedEnvironment:
-    """The sandbox for a money policy: strict undefined, no autoescape (output is Word text), our filters.
-
-    One per policy and process, so that each clause template is compiled once however many
-    documents and years a run builds.
-    """
+    """The sandbox for a money policy, every option chosen here rather than left to jinja2's defaults."""
     env = _BoundedSandbox(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=2000
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=None,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=False,
+        newline_sequence="\n",
+        optimized=False,  # its constant folding is quadratic in a chain of filters, and evaluates at compile time
+        cache_size=0,  # from_string never uses jinja2's template cache: compiled() keeps what it compiles
+        auto_reload=False,
+        extensions=(),
     )
-    for name in (*_UNSAFE_FILTERS, *_REMOVED_FILTERS):
-        env.filters.pop(name, None)
-    env.filters.update(make_filters(write_optional_zero))
-    env.filters = {name: sized_filter(function) for name, function in env.filters.items()}
+    builtin = env.filters
+    filters = {name: f for name, f in builtin.items() if name not in _REMOVED_FILTERS}
+    filters.update(growing_filters(builtin))
+    filters.update(make_filters(write_optional_zero))
+    env.filters = {name: sized_filter(function) for name, function in filters.items()}
+    env.filters.update({_LOOP: counted_loop, _COST: cost, _OUTPUT: counted_output, _CONCAT: bounded_concat})
     for name in _REMOVED_GLOBALS:
         env.globals.pop(name, None)
     env.globals["range"] = bounded_range
-    env.policy_name = f"optional-zero={write_optional_zero}"  # type: ignore[attr-defined]
     return env
 
 
-def render(write_optional_zero: bool, text: str, values: Mapping[str, Any]) -> str:
-    """``text`` rendered by jinja2 in the sandbox of the money policy (its errors propagate)."""
-    return str(_compiled(environment(write_optional_zero), text).render(values))
+def _filter(name: str, node: nodes.Node, *args: Any) -> nodes.Filter:
+    return nodes.Filter(node, name, [nodes.Const(a) for a in args], [], None, None, lineno=node.lineno)
+
+
+def _weight(body: list[nodes.Node]) -> int:
+    """The steps one pass of a body costs: its syntax nodes, at least one."""
+    return max(1, sum(1 + sum(1 for _ in node.find_all(nodes.Node)) for node in body))
+
+
+def _bounded(node: nodes.Node) -> nodes.Node:
+    """``node`` with every loop, macro body, output and ``~`` below it going through the budget.
+
+    A loop's every step costs its body's size (so a long body in a loop is not cheaper than a nested
+    loop), and so does every call of a macro or of a ``{% call %}`` block's caller.
+    """
+    for field, value in node.iter_fields():
+        if isinstance(value, nodes.Node):
+            setattr(node, field, _bounded(value))
+        elif isinstance(value, list):
+            setattr(node, field, [_bounded(item) if isinstance(item, nodes.Node) else item for item in value])
+    if isinstance(node, nodes.For):
+        if node.recursive:  # loop(x) would iterate x outside the counted iterable
+            raise LimitExceeded("条款中不能使用递归循环（recursive）")
+        weight = _weight([*node.body, *node.else_, *([node.test] if node.test else [])])
+        node.iter = _filter(_LOOP, node.iter, weight)
+    elif isinstance(node, nodes.Macro | nodes.CallBlock):
+        cost = nodes.Output([_filter(_COST, nodes.Const(_weight(node.body)))], lineno=node.lineno)
+        node.body = [cost, *node.body]
+    elif isinstance(node, nodes.Output):
+        node.nodes = [_filter(_OUTPUT, child) for child in node.nodes]
+    elif isinstance(node, nodes.Concat):
+        return _filter(_CONCAT, nodes.List(node.nodes, lineno=node.lineno))
+    return node
+
+
+@lru_cache(maxsize=4096)
+def compiled(write_optional_zero: bool, text: str) -> Template:
+    """``text`` compiled in the sandbox of the money policy, bounded; once per text and run, in memory."""
+    env = environment(write_optional_zero)
+    return env.from_string(_bounded(env.parse(text)))  # type: ignore[arg-type]  # from_string takes a Template node too
 
 
 _MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
-_TEMPLATES: dict[tuple[int, str], Any] = {}
+_UNSAFE = re.compile(r"access to attribute '([^']+)' of '([^']+)' object is unsafe")
 
 
-class _CompiledCache:
-    """Clause templates compiled to Python code once, ever: kept in the user's cache per environment.
-
-    Compiling the contract's clauses is most of what jinja2 costs a run; the code objects are
-    marshalled, keyed by the tool's fingerprint and jinja2's version (``caching.key``), and new ones are
-    written back once, when the process ends.
-    """
-
-    def __init__(self, name: str) -> None:
-        from generator import caching
-
-        self.name = name
-        self.known: dict[str, bytes] = caching.load_object("templates", name) or {}
-        self.new: dict[str, bytes] = {}
-
-    def code(self, env: ImmutableSandboxedEnvironment, text: str) -> Any:
-        kept = self.known.get(text)
-        if kept is not None:
-            try:
-                return marshal.loads(kept)
-            except (EOFError, ValueError, TypeError):
-                pass
-        code = env.compile(text)
-        self.new[text] = marshal.dumps(code)
-        if len(self.new) == 1:
-            atexit.register(self.flush)
-        return code
-
-    def flush(self) -> None:
-        from generator import caching
-
-        if len(self.known) + len(self.new) <= MAX_CACHED_TEMPLATES:
-            caching.store_object("templates", self.name, {**self.known, **self.new})
-
-
-_CODE_CACHES: dict[int, _CompiledCache] = {}
-MAX_CACHED_TEMPLATES = 5000
-
-
-def _compiled(env: ImmutableSandboxedEnvironment, text: str) -> Any:
-    key = (id(env), text)
-    template = _TEMPLATES.get(key)
-    if template is None:
-        codes = _CODE_CACHES.get(id(env))
-        if codes is None:
-            from generator import caching
-
-            policy = getattr(env, "policy_name", "default")
-            codes = _CODE_CACHES[id(env)] = _CompiledCache(caching.key("templates", policy, jinja2.__version__))
-        template = env.template_class.from_code(env, codes.code(env, text), env.make_globals(None), None)
-        _TEMPLATES[key] = template
-    return template
-
-
-def explain(exc: TemplateError) -> str:
-    """A jinja2 error in the words the report uses (a missing name is named)."""
-    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
+def explain(exc: Exception) -> str:
+    """A jinja2 or limit error in the words the report uses (a missing name is named, an unsafe one too)."""
+    message = str(getattr(exc, "message", None) or exc)
+    unsafe = _UNSAFE.search(message)
+    if unsafe:
+        return f"不允许在条款中使用 {unsafe.group(2)} 的 {unsafe.group(1)}"
     missing = _MISSING.search(message)
     if missing:
         return f"引用了不存在的数据 “{missing.group(1) or missing.group(2)}”（请检查拼写）"
     return message
+
+
+def render(write_optional_zero: bool, text: str, values: Mapping[str, Any]) -> str:
+    """``text`` rendered in the sandbox of the money policy (its errors propagate; no budget of its own)."""
+    return "".join(compiled(write_optional_zero, text).generate(values))

@@ -1,37 +1,31 @@
-"""Clause text rendered at its YAML path, every failure collected as a located problem.
-
-A text is rendered directly by ``template_eval`` when it has the shapes contract text uses, and by the
-jinja2 sandbox (``sandbox``) otherwise: both give the same text, count against the same budget and
-size limits (``template_limits``), and jinja2 reports every error. jinja2 is imported only when a text
-needs it, so a contract written in the usual shapes never loads it.
-"""
+"""Clause text rendered at its YAML path by the jinja2 sandbox, every failure collected as a located problem."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from generator.documents import template_eval
-from generator.documents.template_limits import (
-    BUDGET,
-    MAX_OUTPUT,
-    Budget,
-    LimitExceeded,
-    counted,
-    direct_filters,
-)
-from generator.source.loader import Document, PathKey
+from generator.documents import sandbox
+from generator.documents.template_limits import BUDGET, Budget, LimitExceeded
+from generator.errors import Problem
+from generator.source.loader import PathKey
+
+
+class Located(Protocol):
+    """Where text comes from: a loaded file, or a contract year whose values were written in one."""
+
+    def problem(self, path: PathKey, message: str, severity: str = "error") -> Problem:
+        """A problem located at ``path``."""
 
 
 class Renderer:
     """Renders text found at a YAML path and collects every failure as a located problem."""
 
-    def __init__(self, document: Document, write_optional_zero: bool, context: Mapping[str, Any]):
+    def __init__(self, document: Located, write_optional_zero: bool, context: Mapping[str, Any]):
         self.document = document
         self.write_optional_zero = write_optional_zero
-        self.filters = direct_filters(write_optional_zero)
-        self.context = counted(dict(context))
-        self.problems: list[Any] = []
+        self.context = dict(context)
+        self.problems: list[Problem] = []
 
     def render(self, text: Any, path: PathKey, **extra: Any) -> str:
         """Render ``text`` (found at ``path``); plain text passes through untouched."""
@@ -42,27 +36,18 @@ class Renderer:
             return str(text)
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return text
-        values = {**self.context, **counted(extra)} if extra else self.context
-        token = BUDGET.set(Budget())
-        try:
-            result = template_eval.render(text, values, self.filters)
-        finally:
-            BUDGET.reset(token)
-        if result is None:
-            result = self._with_jinja(text, path, values)
-        if len(result) > MAX_OUTPUT:
-            self.problems.append(self.document.problem(path, f"模板展开后过长（超过 {MAX_OUTPUT} 字）"))
-            return ""
+        result, problem = self._attempt(text, {**self.context, **extra} if extra else self.context)
+        if problem is not None:
+            self.problems.append(self.document.problem(path, problem))
         return result
 
-    def _with_jinja(self, text: str, path: PathKey, values: Mapping[str, Any]) -> str:
-        from generator.documents import sandbox
-
-        token = BUDGET.set(Budget())  # a fresh budget: the direct attempt may have spent some
+    def _attempt(self, text: str, values: Mapping[str, Any]) -> tuple[str, str | None]:
+        """The rendered text, or "" and why it could not be rendered (a fresh budget for every text)."""
+        token = BUDGET.set(Budget())
         try:
-            return sandbox.render(self.write_optional_zero, text, values)
+            return sandbox.render(self.write_optional_zero, text, values), None
         except (sandbox.SecurityError, LimitExceeded) as exc:
-            problem = f"模板表达式不安全或开销过大：{exc}"
+            problem = f"模板表达式不安全或开销过大：{sandbox.explain(exc)}"
         except sandbox.TemplateError as exc:
             problem = f"模板表达式错误：{sandbox.explain(exc)}"
         except RecursionError:
@@ -73,5 +58,4 @@ class Renderer:
             problem = f"模板表达式无法计算：{str(exc)[:200]}"
         finally:
             BUDGET.reset(token)
-        self.problems.append(self.document.problem(path, problem))
-        return ""
+        return "", problem

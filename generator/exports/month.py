@@ -86,13 +86,20 @@ def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
     return values
 
 
+def _inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
+    """month.yaml's inputs, read once per run while the file is unchanged (a missing one: what to write)."""
+    ident = caching.identity(path)[0] if path.is_file() else "missing"
+    return caching.remembered("inputs", f"{path.resolve()}\0{ident}\0{year.fingerprint}",
+                              lambda: read_inputs(path, display, year))
+
+
 def load_month(data_dir: Path, month: str, year: ContractYear, skip_bad_rows: bool = False) -> MonthData:
-    """Read one month's folder by the year's definitions (counts from the cache when nothing changed)."""
+    """Read one month's folder by the year's definitions (once per run; counts from the cache when unchanged)."""
     folder = data_dir / month
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "", (
             f"没有 {month} 的数据目录 {folder}（示例数据可用 gen sample-data --month {month} 生成）"))])
-    inputs = read_inputs(folder / "month.yaml", f"{month}/month.yaml", year)
+    inputs = _inputs(folder / "month.yaml", f"{month}/month.yaml", year)
     plan = plan_of(year.data)
     tables, columns_file = _tables(data_dir, month, plan)
     _refuse(month, tables, skip_bad_rows)
@@ -115,27 +122,29 @@ def load_month(data_dir: Path, month: str, year: ContractYear, skip_bad_rows: bo
 
 
 def _tables(data_dir: Path, month: str, plan: Plan) -> tuple[dict[str, TableRead], str | None]:
+    """The month's tables: read once per run, and kept in the user's cache while its files are unchanged.
+
+    Keyed by each file's identity (``caching.identity``), the counting definitions in force and the
+    tool: an export edited in any way, a changed definition or another version of the tool reads anew.
+    """
     folder = data_dir / month
     files = list(month_files(folder, plan, month).values())
     files += [p for p in (folder / "columns.yaml", data_dir / "columns.yaml") if p.is_file()]
-    name = caching.key(_content_digest(files), plan.fingerprint, month, " ".join(p.name for p in files))
-    hit = caching.load_json("months", name)
+    found = [(path, *caching.identity(path)) for path in files]
+    name = caching.key("month", plan.fingerprint, month, *(f"{path.name}\0{ident}" for path, ident, _ in found))
+    durable = all(keep for _, _, keep in found)
+    return caching.remembered("month", name, lambda: _read(data_dir, month, plan, name if durable else None))
+
+
+def _read(data_dir: Path, month: str, plan: Plan, name: str | None) -> tuple[dict[str, TableRead], str | None]:
+    """The month's tables from the cache entry ``name``, else read from the exports (and kept when clean)."""
+    hit = caching.load("month", name) if name else None
     if hit is not None:
-        try:
-            return {t: _table_from_json(v) for t, v in hit["tables"].items()}, hit["columns_file"]
-        except (KeyError, TypeError, ValueError):
-            pass
+        return {t: _table_from_json(v) for t, v in hit["tables"].items()}, hit["columns_file"]
     tables, columns_file = read_exports(data_dir, month, plan)
-    if not any(t.bad_count or t.cleaned for t in tables.values()):
-        caching.store_json("months", name, {"tables": {t: asdict(v) for t, v in tables.items()},
-                                            "columns_file": columns_file})
+    if name and not any(t.bad_count or t.cleaned for t in tables.values()):
+        caching.store("month", name, {"tables": {t: asdict(v) for t, v in tables.items()}, "columns_file": columns_file})
     return tables, columns_file
-
-
-def _content_digest(files: list[Path]) -> str:
-    """One digest of the files' names and bytes (each file's digest remembered while it is unchanged)."""
-    parts = [f"{path.name}:{caching.file_digest(path)}" for path in sorted(files)]
-    return caching.digest_bytes("\n".join(parts).encode("utf-8"))
 
 
 def _table_from_json(raw: Mapping[str, Any]) -> TableRead:

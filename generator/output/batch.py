@@ -11,6 +11,9 @@ uncommitted one, so the folder holds exactly the old or exactly the new files an
 Concurrent runs into one folder are serialised by an exclusive lock (``filelock``, so it works on
 Windows as on POSIX) on a hidden lock file in the folder; commands that edit contract.yaml hold a lock
 beside it the same way (``contract_lock``) and read the file only once they hold it.
+
+Everything here runs on Windows too: signals are those the system has (SIGHUP is POSIX's, SIGBREAK
+Windows'), held without signal masks, and a folder is fsynced only where a folder can be opened.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -32,20 +36,9 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 STAGING_PREFIX = ".hcg-batch-"
 JOURNAL = "JOURNAL"
-_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def _remove_tree(folder: Path) -> None:
-    """shutil.rmtree(ignore_errors=True) without importing shutil (and bz2, lzma) on every run."""
-    for root, dirs, files in os.walk(folder, topdown=False):
-        for name in files:
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(root, name))
-        for name in dirs:
-            with contextlib.suppress(OSError):
-                os.rmdir(os.path.join(root, name))
-    with contextlib.suppress(OSError):
-        os.rmdir(folder)
+# The signals that stop a command, as far as the system has them (SIGHUP: POSIX; SIGBREAK: Windows).
+_STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
+_SIGNALS = (signal.SIGINT, *_STOPPING)
 
 
 def safe_name(name: str) -> str:
@@ -56,14 +49,10 @@ def safe_name(name: str) -> str:
     return name
 
 
-def _file_mode() -> int:
-    """The mode an ordinary new file gets (mkstemp would leave 0600, unreadable to colleagues)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _fsync_dir(folder: Path) -> None:
+    """Make a folder's entries durable (POSIX); Windows cannot open a folder and journals its metadata itself."""
+    if os.name == "nt":
+        return
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -106,12 +95,12 @@ def contract_lock(path: Path) -> contextlib.AbstractContextManager[None]:
 
 
 class Interrupted(GenError):
-    """SIGTERM or SIGHUP arrived while a batch was being prepared: nothing was written."""
+    """SIGTERM, SIGHUP or SIGBREAK arrived while a batch was being prepared: nothing was written."""
 
 
 @contextlib.contextmanager
 def _interruptible() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception while preparing, so the staging folder is removed."""
+    """Turn the stopping signals into an exception while preparing, so the staging folder is removed."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -119,7 +108,7 @@ def _interruptible() -> Iterator[None]:
     def stop(number: int, _frame: object) -> None:
         raise Interrupted(f"收到信号 {signal.Signals(number).name}，已停止写入，原有文件保持不变")
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {s: signal.signal(s, stop) for s in _STOPPING}
     try:
         yield
     finally:
@@ -129,15 +118,22 @@ def _interruptible() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP while a committed batch moves into place; deliver them after."""
+    """Hold the stopping signals and SIGINT while a committed batch moves into place; deliver them after.
+
+    Held by noting what arrives and raising it once every file is in place: Windows has no signal masks.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda number, _frame: arrived.append(number)) for s in _SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)
 
 
 def _names(staging: Path) -> list[str]:
@@ -161,9 +157,7 @@ def _move_in(out_dir: Path, staging: Path, names: list[str]) -> None:
             if final.exists() and not (old / name).exists():
                 try:
                     os.link(final, old / name)
-                except OSError:
-                    import shutil
-
+                except OSError:  # no hard links here (FAT, some network shares)
                     shutil.copy2(final, old / name)
             os.replace(new, final)
             done.append(name)
@@ -186,7 +180,7 @@ def recover(out_dir: Path) -> None:
         if (staging / JOURNAL).is_file():
             with contextlib.suppress(OSError):
                 _move_in(out_dir, staging, _names(staging))
-        _remove_tree(staging)
+        shutil.rmtree(staging, ignore_errors=True)
     _fsync_dir(out_dir)
 
 
@@ -202,22 +196,22 @@ def write_batch(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
             recover(out_dir)
             _write(out_dir, dict(zip(names, files.values(), strict=True)))
     except OSError as exc:
-        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}") from None
+        # On Windows a document open in Word or WPS cannot be replaced.
+        hint = "（文件可能正被 Word 或 WPS 打开，请关闭后重试）" if isinstance(exc, PermissionError) else ""
+        raise GenError(f"写入输出目录 {out_dir} 失败：{exc.strerror or exc}{hint}") from None
     return [out_dir / name for name in names]
 
 
 def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
     staging = out_dir / f"{STAGING_PREFIX}{os.urandom(6).hex()}"
-    mode = _file_mode()
     try:
         (staging / "new").mkdir(parents=True)
         for name, data in files.items():
             path = staging / "new" / name
-            with path.open("wb") as stream:
+            with path.open("wb") as stream:  # an ordinary new file's mode, readable by colleagues as the umask says
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(path, mode)
         _fsync_dir(staging / "new")
         journal = staging / f"{JOURNAL}.tmp"
         journal.write_text("\n".join(files), "utf-8")
@@ -225,10 +219,10 @@ def _write(out_dir: Path, files: Mapping[str, bytes]) -> None:
             os.replace(journal, staging / JOURNAL)  # the commit point
             _fsync_dir(staging)
             _move_in(out_dir, staging, list(files))
-            _remove_tree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         # Before the commit point nothing was touched; after it, _move_in has put every old file back.
-        _remove_tree(staging)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -24,12 +26,19 @@ TIMEOUT_SECONDS = 600
 
 
 def soffice() -> str:
-    """The LibreOffice executable, or a clear error naming the fix."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        raise EnvironmentProblem("未找到 LibreOffice（soffice），无法生成 PDF。请运行 bash scripts/setup.sh，"
-                                 "或安装：sudo apt-get install libreoffice-writer-nogui")
-    return found
+    """The LibreOffice executable: on PATH, else where its Windows or macOS installer puts it; or the fix, named."""
+    roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    installed = ([Path(root, "LibreOffice", "program", "soffice.exe") for root in filter(None, roots)] if os.name == "nt"
+                 else [Path(home, "Applications/LibreOffice.app/Contents/MacOS/soffice") for home in ("/", Path.home())])
+    found = shutil.which("soffice") or shutil.which("libreoffice") or next(
+        (str(path) for path in installed if path.is_file()), None)
+    if found:
+        return found
+    if os.name == "nt" or sys.platform == "darwin":
+        fix = "请从 https://zh-cn.libreoffice.org 下载安装 LibreOffice（安装后无需重启），或把 soffice 所在目录加入 PATH"
+    else:
+        fix = "请运行 bash scripts/setup.sh，或安装：sudo apt-get install libreoffice-writer-nogui"
+    raise EnvironmentProblem(f"未找到 LibreOffice（soffice），无法生成 PDF。{fix}")
 
 
 # PDF/A-2b (ISO 19005-2, level B) through the Writer PDF export filter's options, in the JSON form LibreOffice

@@ -126,21 +126,14 @@ class Statutes:
 
 @cache
 def shipped() -> Document:
-    """templates/statutes.yaml loaded and checked against its schema (cached by its bytes like the layout)."""
-    from generator import caching
+    """templates/statutes.yaml loaded and checked against its schema, once per run."""
     from generator.source.loader import load_bytes, read_bounded
+    from generator.source.schema import schema_problems
 
-    raw = read_bounded(SHIPPED, SHIPPED.name)
-    name = caching.key("statutes", caching.digest_bytes(raw))
-    document = caching.load_object("statutes", name)
-    if not isinstance(document, Document):
-        from generator.source.schema import schema_problems
-
-        document = load_bytes(raw, str(SHIPPED))
-        problems = schema_problems(document, SCHEMA)
-        if problems:
-            raise InputError(problems)
-        caching.store_object("statutes", name, document)
+    document = load_bytes(read_bounded(SHIPPED, SHIPPED.name), str(SHIPPED))
+    problems = schema_problems(document, SCHEMA)
+    if problems:
+        raise InputError(problems)
     return document
 
 

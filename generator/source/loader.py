@@ -18,8 +18,7 @@ from typing import Any
 
 from generator.errors import InputError, Problem
 
-# PyYAML is imported when a file is parsed, not with this module: a contract served from the cache
-# (whose pickled Document lives here) is never parsed at all. None: libyaml's parser when there is one.
+# PyYAML is imported when a file is parsed, not with this module. None: libyaml's parser when there is one.
 _PARSER: Any = None
 
 MAX_BYTES = 2 * 1024 * 1024

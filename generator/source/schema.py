@@ -1,7 +1,7 @@
-"""JSON Schema validation (draft 2020-12) with errors mapped back to YAML lines and told in Chinese.
+"""JSON Schema validation (draft 2020-12, by jsonschema) with errors mapped back to YAML lines and told in Chinese.
 
-jsonschema is imported only when ``validity`` finds a document failing (or cannot tell): a valid
-document, which is nearly every one, never pays for it.
+One validator per schema file and run, with every file of ``schemas/`` in its registry (so ``$ref``
+resolves between siblings and nowhere else) and formats checked (a date must be a real date).
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
 
 from generator.errors import Problem
 from generator.resources import SCHEMAS
-from generator.source import validity
 from generator.source.loader import Document, PathKey
-
-if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator, ValidationError
-    from referencing import Registry, Resource
 
 _TYPE_NAMES = {
     "object": "映射（键: 值）",
@@ -33,9 +33,7 @@ _TYPE_NAMES = {
 
 
 def _missing(uri: str) -> Resource:
-    from referencing.exceptions import NoSuchResource
-
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs class; mypy sees its fields only with the attrs plugin
 
 
 @cache
@@ -47,8 +45,6 @@ def _schemas() -> dict[str, Any]:
 @cache
 def _registry() -> tuple[Registry, dict[str, Any]]:
     """Every schema file in a registry, so relative ``$ref`` resolve between siblings."""
-    from referencing import Registry, Resource
-
     schemas = _schemas()
     registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
         (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
@@ -59,8 +55,6 @@ def _registry() -> tuple[Registry, dict[str, Any]]:
 @cache
 def validator(schema_name: str) -> Draft202012Validator:
     """A validator for ``schemas/<schema_name>``, resolving ``$ref`` to sibling files."""
-    from jsonschema import Draft202012Validator, FormatChecker
-
     registry, schemas = _registry()
     uri = (SCHEMAS / schema_name).as_uri()
     schema = {**schemas[uri], "$id": uri}
@@ -73,13 +67,11 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
     With ``only``, just those top-level sections are validated, each against its own part of the schema;
     the caller vouches for the rest and for the top level itself (see ``validation._schema_check``).
     """
-    if validity.passes(schema_name, document.data, only):
-        return []
     whole = validator(schema_name)
+    errors: list[tuple[ValidationError, PathKey]] = []
     if only is None:
-        errors = [(error, ()) for error in whole.iter_errors(document.data)]
+        errors += [(error, ()) for error in whole.iter_errors(document.data)]
     else:
-        errors = []
         for key in only:
             section = whole.evolve(schema={"$ref": f"{whole.schema['$id']}#/properties/{key}"})
             errors += [(error, (key,)) for error in section.iter_errors(document.data[key])]
@@ -87,8 +79,6 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
-    from jsonschema.exceptions import best_match
-
     while error.context:
         error = best_match(error.context)
     return error
@@ -176,27 +166,20 @@ def iter_refs(schema: Any) -> Iterable[str]:
             yield from iter_refs(item)
 
 
-def _resolve(node: Any, base: str) -> tuple[Any, str]:
-    """Follow ``$ref`` (to a sibling file and/or a JSON pointer) until a schema without one."""
-    schemas = _schemas()
+def _resolve(node: Any, resolver: Any) -> tuple[Any, Any]:  # a referencing Resolver (not exported by name)
+    """Follow ``$ref`` (by the registry's resolver) until a schema without one, keeping the referrer's title."""
     for _ in range(20):
         if not isinstance(node, dict) or "$ref" not in node:
             break
-        ref = node["$ref"]
-        target, _, pointer = ref.partition("#")
-        if target:
-            base = base.rsplit("/", 1)[0] + "/" + target
-        found = schemas[base]
-        for part in filter(None, pointer.split("/")):
-            found = found[part]
-        title = node.get("title")
+        resolved = resolver.lookup(node["$ref"])
+        title, found, resolver = node.get("title"), resolved.contents, resolved.resolver
         node = {**found, "title": title} if title and isinstance(found, dict) else found
-    return node, base
+    return node, resolver
 
 
 def titles(schema_name: str, path: PathKey) -> list[str]:
     """The schema titles along ``path`` (a list index or an ``id=x`` part stands for a list item)."""
-    node, base = _resolve({"$ref": schema_name}, (SCHEMAS / schema_name).as_uri())
+    node, resolver = _resolve({"$ref": schema_name}, _registry()[0].resolver(base_uri=(SCHEMAS / schema_name).as_uri()))
     found: list[str] = []
     for part in path:
         if not isinstance(node, dict):
@@ -206,7 +189,7 @@ def titles(schema_name: str, path: PathKey) -> list[str]:
         else:
             properties = node.get("properties", {})
             node = properties.get(part) or node.get("additionalProperties") or {}
-        node, base = _resolve(node, base)
+        node, resolver = _resolve(node, resolver)
         if isinstance(node, dict) and isinstance(node.get("title"), str):
             found.append(node["title"])
     return found

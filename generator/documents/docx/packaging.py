@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
+import zipfile
 from collections.abc import Iterable, Mapping
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -28,46 +28,14 @@ def package(parts: Mapping[str, bytes], custom: bytes | None = None) -> bytes:
     return zip_members((name, parts[name]) for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n)))
 
 
-# The zip format's records (APPNOTE 4.3): local file header, central directory header, end of central directory.
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_VERSION = 20  # 2.0: deflate
-_DEFLATED = 8
-_UTF8_NAME = 0x800
-_DOS_TIME = FIXED_TIME[3] << 11 | FIXED_TIME[4] << 5 | FIXED_TIME[5] // 2
-_DOS_DATE = (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]
-_FILE_MODE = 0o644 << 16
-
-
 def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
-    """A zip archive of ``members`` in the given order: deflated (level 1), fixed time, mode 644, no extras.
-
-    Written with struct and zlib rather than zipfile, whose import (with shutil, bz2 and lzma) cost a short
-    run more than the zipping itself; the bytes are those zipfile writes for the same members
-    (``tests/test_packaging.py`` compares them), and they do not change with the Python version.
-    """
-    out = bytearray()
-    central = bytearray()
-    count = 0
-    for name, data in members:
-        encoded = name.encode("utf-8")
-        flags = 0 if name.isascii() else _UTF8_NAME
-        compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-        body = compressor.compress(data) + compressor.flush()
-        crc = zlib.crc32(data)
-        offset = len(out)
-        out += _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(body),
-                           len(data), len(encoded), 0)
-        out += encoded
-        out += body
-        central += _CENTRAL.pack(b"PK\x01\x02", _VERSION, 0, _VERSION, 0, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, crc,
-                                 len(body), len(data), len(encoded), 0, 0, 0, 0, _FILE_MODE, offset)
-        central += encoded
-        count += 1
-    if count > 0xFFFF or len(out) + len(central) > 0xFFFFFFFF:
-        raise ValueError("package too large for a zip without zip64")  # a document is a few megabytes at most
-    start = len(out)
-    out += central
-    out += _END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), start, 0)
-    return bytes(out)
+    """A zip archive of ``members`` in the given order: deflated (level 1), fixed time, mode 644, no extras."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # MS-DOS, as Office writes it: no Unix owner or mode beyond the attributes below
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=1)
+    return out.getvalue()
