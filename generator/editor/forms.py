@@ -32,7 +32,7 @@ TABS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # The year's own facts that the editor changes (the assessment is recorded by gen assess --record).
 ENTRY_FIELDS = ("kind", "contract_number", "signed_on", "budget_year", "signatories")
 _NAMED = re.compile(r"([A-Za-z0-9_]+) = ([^；;。，,]+)")
-_REF = re.compile(r"^(?:(?P<file>[a-z]+)\.schema\.json)?(?:#/\$defs/(?P<name>[A-Za-z_]+))?$")
+_REF = re.compile(r"^(?:(?P<file>[a-z]+)\.schema\.json)?(?:#/\$defs/(?P<name>[A-Za-z_][A-Za-z0-9_]*))?$")
 
 
 @cache
