@@ -213,7 +213,7 @@ def build_redline(before: ContractYear, after: ContractYear, old: DocumentModel,
     ]
     header = tuple(Cell.of(t, style="table_header") for t in ("项目", "数据路径", f"{before.year}年度", f"{after.year}年度"))
     # A data path breaks, when it must, before a "." or "[" (a zero-width space there), never inside a key.
-    rows = [header] + [(Cell.of(label), Cell.of(re.sub(r"(?<=.)(?=[.\[])", "\u200b", path)), Cell.of(old_value),
+    rows = [header] + [(Cell.of(label), Cell.of(path), Cell.of(old_value),
                         Cell.of(new_value)) for label, path, old_value, new_value in changes]
     summary += [Table(tuple(rows), (24, 52, 40, 40)).small(), PageBreak()]
     return replace(new, blocks=tuple(summary + body), title=f"{before.year}-{after.year}年度合同修订对照",
