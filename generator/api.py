@@ -306,16 +306,20 @@ class Verdict:
     findings: list[str]
 
 
-def verify(document: Path, contract_path: Path) -> Verdict:
-    """Whether ``document`` is exactly what the current sources would generate, and if not, why."""
-    from generator.output.provenance import GENERATOR, digest, read_properties
+def verify(document: Path, contract_path: Path, data_dir: Path | None = None) -> Verdict:
+    """Whether ``document`` is exactly what the current sources would generate, and if not, why.
+
+    A data folder that lay outside the contract's folder is recorded by name only: ``data_dir`` says where it is now.
+    """
+    from generator.output.provenance import EXTERNAL, GENERATOR, digest, external_path, read_properties
 
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
     job, recorded = _recorded(document, props)
     home = contract_path.resolve().parent
-    findings = []
+    findings: list[str] = []
+    unplaced: list[str] = []
     if props.get("hcg.generator") != GENERATOR:
         findings.append(f"生成器版本不同：文档由 {props.get('hcg.generator')} 生成，当前为 {GENERATOR}")
     contract = load_contract(contract_path)
@@ -328,15 +332,25 @@ def verify(document: Path, contract_path: Path) -> Verdict:
             elif current.fingerprint != old:
                 findings.append(f"源文件已修改：{name}（{year} 年度的合同内容与生成时不同）")
             continue
-        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
+        if label.startswith(EXTERNAL):
+            found = external_path(label, data_dir) if job.data and label.startswith(job.data + "/") else None
+            if found is None:
+                unplaced.append(label)
+                continue
+            path = found
+        else:
+            path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
         if not path.is_file():
             findings.append(f"源文件已不存在：{label}")
         elif digest(path) != old:
             findings.append(f"源文件已修改：{label}（生成时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+    if unplaced:
+        findings.append(f"{len(unplaced)} 个源文件在合同目录之外，文档只记录了名称（如 {unplaced[0]}）："
+                        "请用 --data 指定数据目录现在的位置后再核对")
     if findings:
         return Verdict(False, findings)
     try:
-        regenerated = run(job, contract, home).files.get(document.name)
+        regenerated = run(job, contract, home, data_dir).files.get(document.name)
     except InputError as error:
         # Only where, never what: a crafted document may name any file, whose lines must not be shown.
         where = "、".join(sorted({f"{p.file}:{p.line}" for p in error.problems}))

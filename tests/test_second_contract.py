@@ -537,7 +537,8 @@ def test_report_counts_match_an_independent_count(out: Path, data_dir: Path, mon
     groups = figures["tickets"]["groups"]
     for field, column in (("type", "诉求类型"), ("category", "诉求分类"), ("district", "所属镇区"), ("unit", "承办部门")):
         shown = {k: v["rows"] for k, v in groups[field].items()}
-        assert shown == dict(Counter(t[column] for t in tickets)), field
+        assert shown == dict(Counter(named(tickets, column))), field
+    tickets = [{**t, "承办部门": unit} for t, unit in zip(tickets, named(tickets, "承办部门"), strict=True)]
     resolved = Counter(t["承办部门"] for t in tickets if t["办结时间"] and t["是否解决"] == "是")
     by_unit = {k: v.get("resolved", 0) for k, v in groups["unit"].items()}
     assert by_unit == {k: resolved[k] for k in groups["unit"]}
@@ -545,6 +546,13 @@ def test_report_counts_match_an_independent_count(out: Path, data_dir: Path, mon
     for label, column in (("平均排队时长", "排队时长(秒)"), ("平均通话时长", "通话时长(秒)")):
         average = half_up(Fraction(sum(int(a[column]) for a in answered), len(answered)), "0.1")
         assert f"{label}{average}秒" in text
+
+
+def named(tickets: Sequence[Mapping[str, str]], column: str, least: int = 2) -> list[str]:
+    """Each ticket's label as a report shows it: a label fewer than ``least`` tickets share (report.min_label_rows)
+    is counted under one merged name, not shown."""
+    seen = Counter(t[column] for t in tickets)
+    return [t[column] if seen[t[column]] >= least else f"其他（不足{least}件的合并）" for t in tickets]
 
 
 def unit_table(text: str) -> dict[str, list[str]]:
@@ -559,6 +567,7 @@ def unit_table(text: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("month", ["2025-05", "2025-12"])
 def test_report_unit_ratios_use_the_new_column(out: Path, data_dir: Path, month: str) -> None:
     tickets = rows(data_dir / month / "tickets.csv")
+    tickets = [{**t, "承办部门": unit} for t, unit in zip(tickets, named(tickets, "承办部门"), strict=True)]
     table = unit_table(body_text(out / f"report-{month}.docx"))
     assert set(table) == {t["承办部门"] for t in tickets}
 
@@ -838,9 +847,16 @@ def test_no_lingshui_name_or_figure_in_any_document(out: Path) -> None:
     assert lingshui_facts(files) == []
 
 
-def test_verify_the_second_contracts_documents(out: Path) -> None:
+def test_verify_the_second_contracts_documents(out: Path, data_dir: Path) -> None:
+    # The data folder lies outside the contract's folder: the documents name it, and verify is told where it is.
     for name in ("contract-2025.docx", "report-2025-05.docx", "assessment-2025.docx"):
-        assert "一致" in ok("verify", str(out / name), "--contract", str(SECOND)), name
+        assert "一致" in ok("verify", str(out / name), "--contract", str(SECOND), "--data", str(data_dir)), name
+    result = run_cli("verify", str(out / "report-2025-05.docx"), "--contract", str(SECOND))
+    assert result.exit_code == 1 and "请用 --data 指定数据目录" in result.stderr
+    with zipfile.ZipFile(out / "report-2025-05.docx") as archive:
+        properties = archive.read("docProps/custom.xml").decode("utf-8")
+    assert str(data_dir) not in properties and str(data_dir.parent.name) not in properties
+    assert f"@外部/{data_dir.name}/2025-05/tickets.csv" in properties
 
 
 def test_the_scan_does_find_lingshui_facts(tmp_path: Path) -> None:
