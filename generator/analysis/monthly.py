@@ -182,7 +182,8 @@ def _hot_topics(year: ContractYear, data: MonthData, previous: MonthData | None)
     for category, counts in ranked:
         units = tickets.cross.get(category, {})
         main = min(units.items(), key=lambda item: (-item[1], item[0]))[0] if units else ""
-        written = tuple(TypicalCase(c.text, True, c.region, c.unit) for c in data.staff_cases if c.category == category)
+        written = tuple(TypicalCase(c.text, True, *_known(year, tickets, c.region, c.unit))
+                        for c in data.staff_cases if c.category == category)
         composed = data.cases.get(category)
         cases = written or ((TypicalCase(compose(year, composed), False, composed.region, composed.unit),) if composed else ())
         topics.append(HotTopic(
@@ -191,6 +192,15 @@ def _hot_topics(year: ContractYear, data: MonthData, previous: MonthData | None)
             "" if main in hidden else main, cases, advice.get(category, advice["default"]),
         ))
     return tuple(topics)
+
+
+def _known(year: ContractYear, tickets: Any, region: str, unit: str) -> tuple[str, str]:
+    """A region and a unit staff named, each kept only when it is a name the month's tickets show: what a
+    report prints as a place or a unit is a label of the exports, never free text."""
+    hidden = {PERSONAL_LABEL, rare_label(year.data["report"].get("min_label_rows", 2))}
+    regions, units = tickets.group(_field(year, "region")), tickets.group(_field(year, "unit"))
+    return (region if region in regions and region not in hidden else "",
+            unit if unit in units and unit not in hidden else "")
 
 
 def compose(year: ContractYear, case: Case) -> str:
@@ -222,6 +232,10 @@ def case_notes(year: ContractYear, month: str, data: MonthData, topics: tuple[Ho
     notes = []
     hot = {t.category for t in topics}
     for case in data.staff_cases:
+        region, unit = _known(year, data.figures["tickets"], case.region, case.unit)
+        if (case.region and not region) or (case.unit and not unit):
+            notes.append(Problem(where, case.line, 1, CASES_KEY, (
+                "案例中的地区或承办单位不是本月工单中出现的名称，未写入月报：请照导出表中的名称填写"), "warning"))
         if case.category not in hot:
             notes.append(Problem(where, case.line, 1, CASES_KEY, (
                 f"“{case.category}”不是本月的热点诉求（本月：{'、'.join(t.category for t in topics) or '无'}），这则案例未写入月报"),

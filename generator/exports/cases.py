@@ -37,13 +37,21 @@ EXAMPLE = f"{KEY}:\n  - 分类: 城乡建设\n    案例: 群众反映某工地�
 # What a figure in a case may be: a date or time, an amount, a share, a count with its unit, an ordinal,
 # a public service number. Anything else with digits or Latin letters (a phone, an account, a plate, a
 # house number, an e-mail, an id) is not written into a report.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ALLOWED = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年|\d{1,2}\s*月(?:份|初|中|底|末)?"
-    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[:：]\d{2}(?!\d)"
-    r"|\d+(?:[.,]\d+)*\s*(?:%|％|个百分点|万?元|亿元|万|千|百)"
-    r"|第\s*\d{1,3}\s*[次名期批轮个天周项条]"
-    r"|\d{1,5}(?:\.\d+)?\s*(?:件|次|人|户|天|日|个|家|处|名|位|项|条|期|小时|分钟|秒|周|个月|年|岁|辆|台|座|所|批|轮|倍|平方米|米|公里|吨|斤)"
-    r"|(?<![0-9])(?:12345|110|119|120|122|12315|12333|12319|95598)(?![0-9])")
+    # dates and times
+    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年(?:第\s*\d\s*季度)?"
+    r"|\d{1,2}\s*月(?:份|初|中|底|末)?|第\s*\d\s*季度"
+    r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}[:：]\d{2}(?:\s*[—–\-~至]\s*\d{1,2}[:：]\d{2})?(?!\d)"
+    r"|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分|半)?|\d{1,3}\s*分\s*\d{1,2}\s*秒"
+    # amounts, shares, counts and measures with their unit
+    rf"|[¥￥]\s*(?:{_NUMBER})|(?:{_NUMBER})\s*(?:%|％|‰|个百分点|万?元|亿元|万|千|百)"
+    r"|第\s*\d{1,3}\s*[次名期批轮个天周项条款章节]"
+    rf"|(?:{_NUMBER})\s*(?:件|次|通|人|户|天|日|个|家|处|名|位|项|条|期|小时|分钟|秒|周|个月|年|岁|辆|台|座|所|批|轮|倍"
+    r"|平方米|立方米|米|千米|公里|吨|公斤|千克|斤|升|亩|℃|度|分贝|dB\(A\)|dB|mg/L|毫米|厘米)"
+    # public service numbers and road numbers
+    r"|(?<![0-9])(?:12345|110|119|120|122|12315|12333|12319|95598)(?![0-9])|[GS]\d{1,4}(?=\S{0,6}?(?:高速|国道|省道))")
 _FIGURE = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+(?:[\s\-./:_@#＠．－—–]+[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)*(?:单元|[号栋幢室楼层组户排队])?")
 # A number spelt in Chinese numerals (幺三八…) is a number too; so is one followed by an address word.
 _SPELT = re.compile(r"[零〇一二三四五六七八九幺两洞拐]{4,}|[零〇一二三四五六七八九十百幺两]+(?=[号栋幢室楼层组户单元排队])")
@@ -51,7 +59,8 @@ _SPELT_DATE = re.compile(r"[二〇一九八七六五四三零]{4}年")
 # A date is allowed, except someone's date of birth.
 _BIRTH = re.compile(
     r"(?:出生(?:日期|年月|于)?|生于|生日|出生年月日)[：:是为\s]*[0-9０-９零〇一二三四五六七八九十年月日号./\-\s]{2,}"
-    r"|[0-9０-９零〇一二三四五六七八九十]{2,4}\s*年[0-9０-９零〇一二三四五六七八九十\s月日号]*(?=出生|生的|生人|年生)")
+    r"|(?:[0-9０-９零〇一二三四五六七八九十]{2,4}\s*年|\d{4}[-./])[0-9０-９零〇一二三四五六七八九十廿卅初农历\s月日号./\-]*"
+    r"(?=出生|生的|生人|年生)")
 
 
 @dataclass(frozen=True)

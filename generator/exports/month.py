@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from generator import caching
 from generator.errors import InputError, Problem
@@ -38,7 +38,9 @@ from generator.source.loader import load_file
 
 @dataclass(frozen=True)
 class MonthData:
-    """Everything read for one month."""
+    """Everything read for one month (what staff wrote reaches the JSON only as the report's cases)."""
+
+    json_hidden: ClassVar[tuple[str, ...]] = ("staff_cases",)
 
     month: str
     figures: Mapping[str, Figures]
