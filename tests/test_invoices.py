@@ -215,20 +215,73 @@ def test_paid_without_as_of_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_overpayments_duplicates_and_unknown_milestones_are_warnings(tmp_path: Path) -> None:
+def test_overpayments_and_duplicates_are_warnings(tmp_path: Path) -> None:
     paid = write(tmp_path, "paid.yaml", (
         "- {milestone: m1, paid_on: 2024-03-17, amount: 500000.00}\n"
         "- {milestone: m1, paid_on: 2024-03-17, amount: 500000.00}\n"  # the same again
-        "- {milestone: m9, paid_on: 2024-03-17, amount: 1.00}\n"
     ))
     result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-04-01",
                      "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"))
     assert result.exit_code == 0, result.stderr
     assert "paid.yaml:2:1: 警告：与另一条记录的节点、日期和金额都相同，可能重复登记" in result.stderr
     assert "paid.yaml:2:1: 警告：第1笔合计已付 ¥1,000,000.00，超过应付金额 ¥900,000.00（多付 ¥100,000.00）" in result.stderr
-    assert "paid.yaml:3:4: [2].milestone: 警告：没有付款节点 “m9”，这条付款未计入" in result.stderr
     data = json.loads((tmp_path / "o" / "invoices-2024.json").read_text("utf-8"))
     assert data["late_fees"] == []  # paid on the due date: no fee
+
+
+def test_a_milestone_is_named_by_its_id_or_by_the_label_the_documents_print(tmp_path: Path) -> None:
+    by_id = write(tmp_path, "by-id.yaml", "- {milestone: m1, paid_on: 2024-03-27, amount: 900000.00}\n")
+    by_label = write(tmp_path, "by-label.yaml", "- {milestone: 第1笔, paid_on: 2024-03-27, amount: 900000.00}\n")
+    outputs = []
+    for paid in (by_id, by_label):
+        out = tmp_path / paid.stem
+        result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid),
+                         "--as-of", "2024-12-31", "--out", str(out), "--data", str(tmp_path / "none"))
+        assert result.exit_code == 0 and not result.stderr, result.stderr
+        outputs.append(json.loads((out / "invoices-2024.json").read_text("utf-8")))
+    assert outputs[0] == outputs[1]
+    # The payment counts: the first milestone was paid ten days late (not left unpaid all year).
+    assert [(f["milestone"], f["paid_on"], f["days_late"]) for f in outputs[1]["late_fees"]] == [("m1", "2024-03-27", 10)]
+
+
+def test_an_unknown_milestone_is_an_error_naming_the_valid_ones(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", (
+        "- {milestone: m1, paid_on: 2024-03-17, amount: 900000.00}\n"
+        "- {milestone: 第9笔, paid_on: 2024-03-17, amount: 1.00}\n"))
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-04-01",
+                     "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert ("paid.yaml:2:4: [1].milestone: 错误：2024年度没有付款节点 “第9笔”：请写节点标识或文档中的名称，"
+            "本年度的节点为 m1（第1笔）、m2（第2笔）、m3（第3笔）") in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("written", ["amount: 580,000.00", "amount: \"580,000.00\"", "amount: 580000.00"])
+def test_an_amount_with_thousands_separators_is_read_as_a_number(tmp_path: Path, written: str) -> None:
+    paid = write(tmp_path, "paid.yaml", f"- milestone: m2\n  paid_on: 2024-06-27\n  {written}\n")
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-12-31",
+                     "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"))
+    assert result.exit_code == 0, result.stderr
+    fees = json.loads((tmp_path / "o" / "invoices-2024.json").read_text("utf-8"))["late_fees"]
+    assert [f["days_late"] for f in fees if f["milestone"] == "m2"] == [10]  # paid, ten days late
+
+
+def test_thousands_separators_in_a_flow_mapping_are_explained(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", "- {milestone: m2, paid_on: 2024-06-17, amount: 580,000.00}\n")
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-12-31",
+                     "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ('paid.yaml:1:48: 错误：580,000.00 中的逗号在 {…} 写法中会被当作两项之间的分隔：'
+                                     '请写成 580000.00（或加引号 "580,000.00"）')
+
+
+def test_one_bad_date_gives_one_message(tmp_path: Path) -> None:
+    paid = write(tmp_path, "paid.yaml", "- {milestone: m1, paid_on: 2024-3-27, amount: 900000.00}\n")
+    result = run_cli("invoices", "--year", "2024", "--contract", str(CONTRACT), "--paid", str(paid), "--as-of", "2024-12-31",
+                     "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "paid.yaml:1:19: [0].paid_on: 错误：不是有效的日期（日期）：“2024-3-27”（应为 YYYY-MM-DD 且日期真实存在）"]
 
 
 @pytest.mark.parametrize(

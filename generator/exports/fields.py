@@ -243,7 +243,7 @@ class Seconds(FieldType):
 
     def converter(self, spec: FieldSpec, cells: Sequence[Any]) -> Callable[[Any], Any]:
         def convert(cell: Any) -> int | Decimal:
-            if isinstance(cell, bool):
+            if isinstance(cell, bool) or (isinstance(cell, str) and cell.strip().upper() in ("TRUE", "FALSE")):
                 raise ValueError("应为秒数（如 12 或 12.5），不是“是/否”")
             if isinstance(cell, int):
                 number: int | Decimal = cell

@@ -221,7 +221,7 @@ class Figures:
     counts: dict[str, int] = field(default_factory=dict)
     daily: dict[str, dict[str, int]] = field(default_factory=dict)
     groups: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
-    sums: dict[str, int] = field(default_factory=dict)
+    sums: dict[str, int | Decimal] = field(default_factory=dict)
     cross: dict[str, dict[str, int]] = field(default_factory=dict)  # category → unit → rows
 
     def __add__(self, other: Figures) -> Figures:
@@ -239,7 +239,7 @@ class Figures:
         return self.groups.get(field, {})
 
 
-def _add(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+def _add(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(a)
     for key, value in b.items():
         out[key] = out.get(key, 0) + value
@@ -562,7 +562,7 @@ class _Reader:
         self.cross: Counter[tuple[Any, Any]] = Counter()
         category, unit = plan.breakdowns.get("category", ("", ""))[0], plan.breakdowns.get("unit", ("", ""))[0]
         self.cross_fields = (category, unit) if category in table.fields and unit in table.fields else None
-        self.sums: dict[str, int] = {}
+        self.sums: dict[str, int | Decimal] = {}
         self.result = TableRead(table.name, display, Figures())
         self.seen_ids: set[str] = set()
         self.checked_labels: dict[str, set[str]] = {f: set() for f in self.groups}
@@ -671,7 +671,7 @@ class _Reader:
                 over = next((i for i, c in enumerate(self.counts) if c.id == average["over"]), None)
                 selected = vectors[over] if over is not None else [True] * rows
                 total = sum(v for v, ok in zip(columns[average["field"]], selected, strict=True) if ok and v is not None)
-                self.sums[average["label"]] = self.sums.get(average["label"], 0) + int(total)
+                self.sums[average["label"]] = self.sums.get(average["label"], 0) + total  # exact: 12.5 s stays 12.5
         self._quality(columns, numbers)
         if self.cases:
             self._candidates(columns, numbers, labels)
