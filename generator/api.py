@@ -85,9 +85,10 @@ def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[st
 def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Run one job (its contract and files relative to ``home``) and write its files as one batch."""
     from generator.output.batch import write_batch
+    from generator.output.ics import revised_calendars
 
     _, output, files = _produce(job, home, pdf)
-    return write_batch(out_dir, files), output.warnings
+    return write_batch(out_dir, revised_calendars(files, out_dir)), output.warnings
 
 
 def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool = False,

@@ -65,7 +65,7 @@ def gap(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with zipfile.ZipFile(out / "report-2024-05.docx") as archive:
         charts = {name: archive.read(name) for name in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", name)}
     return {"stderr": result.stderr, "text": body_text(out / "report-2024-05.docx"), "charts": charts,
-            "json": json.loads((out / "report-2024-05.json").read_text("utf-8"))}
+            "json": json.loads((out / "report-2024-05.json").read_text("utf-8"), parse_float=Decimal)}
 
 
 def _trend(charts: dict[str, bytes]):  # type: ignore[no-untyped-def]
@@ -170,8 +170,8 @@ def test_a_total_row_at_the_bottom_is_skipped_with_a_note(march: Path, tmp_path:
             in result.stderr)
     assert "不能为空" not in result.stderr
     assert f"第{line}行是导出表的“合计”行" in body_text(tmp_path / "out" / "report-2024-03.docx")
-    figures = json.loads((tmp_path / "out" / "report-2024-03.json").read_text("utf-8"))["data"]["figures"]
-    expected = json.loads((tmp_path / "plain-out" / "report-2024-03.json").read_text("utf-8"))["data"]["figures"]
+    figures = json.loads((tmp_path / "out" / "report-2024-03.json").read_text("utf-8"), parse_float=Decimal)["data"]["figures"]
+    expected = json.loads((tmp_path / "plain-out" / "report-2024-03.json").read_text("utf-8"), parse_float=Decimal)["data"]["figures"]
     assert figures == expected
 
 
@@ -218,7 +218,7 @@ def test_a_spreadsheet_and_a_csv_of_the_same_values_give_the_same_figures(march:
     for data in (as_csv, as_xlsx):
         result = _report(data, data.parent / "out", "2024-03")
         assert result.exit_code == 0, result.stderr
-        figures.append(json.loads((data.parent / "out" / "report-2024-03.json").read_text("utf-8"))["data"]["figures"]["calls"])
+        figures.append(json.loads((data.parent / "out" / "report-2024-03.json").read_text("utf-8"), parse_float=Decimal)["data"]["figures"]["calls"])
     assert figures[0] == figures[1]
     # The halves were counted, not cut off: the sum of waits is exact.
     exact = sum(Decimal(r[wait]) for r in rows[1:] if r[agent] == "TRUE" and r[answered] == "TRUE")
@@ -247,3 +247,35 @@ def test_a_truth_value_is_no_number_of_seconds_in_either_file(march: Path, tmp_p
     result = _report(data, tmp_path / "out", "2024-03")
     assert result.exit_code == 1
     assert f"2024-03/calls.{kind}:4:1: 等待时长(秒): 错误：应为秒数（如 12 或 12.5），不是“是/否”" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------------ sample data
+
+
+def test_sample_data_fills_every_declared_column(edited, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    contract = edited(
+        ("      accepted: {name: 受理时间, type: time}\n",
+         "      accepted: {name: 受理时间, type: time}\n      responded: {name: 响应时间, type: time, optional: true}\n"
+         "      verified: {name: 核实, type: flag}\n      grid: {name: 网格, type: label}\n"),
+        ("    satisfied: {label: 满意的工单, table: tickets, where: {satisfaction: [满意, 基本满意]}}\n",
+         "    satisfied: {label: 满意的工单, table: tickets, where: {satisfaction: [满意, 基本满意]}}\n"
+         "    responded: {label: 24小时内响应的工单, table: tickets, where: {responded: {within_hours: 24, after: accepted}}}\n"
+         "    verified: {label: 经核实的工单, table: tickets, where: {verified: true}}\n"),
+        ("    满意率: {kind: ratio, numerator: satisfied, denominator: rated}\n",
+         "    满意率: {kind: ratio, numerator: satisfied, denominator: rated}\n"
+         "    响应率: {kind: ratio, numerator: responded, denominator: closed}\n"
+         "    核实率: {kind: ratio, numerator: verified, denominator: closed}\n"))
+    assert run_cli("validate", "--contract", str(contract)).exit_code == 0
+    data = tmp_path / "data"
+    assert run_cli("sample-data", "--month", "2024-05", "--scale", "0.05", "--out", str(data),
+                   "--contract", str(contract)).exit_code == 0
+    rows = _rows(data / "2024-05" / "tickets.csv")
+    for column in ("响应时间", "核实", "网格"):
+        values = [row[rows[0].index(column)] for row in rows[1:]]
+        assert sum(bool(v) for v in values) > 0.8 * len(values), column
+    result = _report(data, tmp_path / "out", "2024-05", "--contract", str(contract))
+    assert result.exit_code == 0, result.stderr
+    text = body_text(tmp_path / "out" / "report-2024-05.docx")
+    for name in ("响应率", "核实率"):
+        shown = re.search(name + r"\n([0-9.]+)%", text)
+        assert shown and 0 < float(shown.group(1)) <= 100, name

@@ -8,6 +8,7 @@ import os
 import shutil
 import time
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,7 @@ def test_an_xlsx_with_a_stale_dimension_is_read_whole(data: Path, tmp_path: Path
             archive.writestr(name, blob)
     result = _report(folder, tmp_path)
     assert result.exit_code == 0, result.stderr
-    payload = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"))
+    payload = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
     assert payload["data"]["figures"]["tickets"]["rows"] == len(rows) - 1  # not the 19 the dimension claims
 
 

@@ -103,7 +103,7 @@ def _paragraphs(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", ["invoices-ranked-2024", "second-invoices-ranked-2025"])
 def test_dates_and_amounts_of_the_schedule_are_found_literally(outputs: dict[str, Path], name: str) -> None:
-    schedule = json.loads(outputs[f"{name}.json"].read_text("utf-8"))
+    schedule = json.loads(outputs[f"{name}.json"].read_text("utf-8"), parse_float=Decimal)
     cells = _cells(outputs[f"{name}.docx"])
     for row in schedule["rows"]:
         assert any(row["due"] in cell for cell in cells), row["due"]  # '2024-03-17' in cell.text
@@ -118,7 +118,7 @@ def test_dates_and_amounts_of_the_schedule_are_found_literally(outputs: dict[str
 
 @pytest.mark.parametrize("name", ["report-2024-05", "second-report-2025-06"])
 def test_scores_and_rates_of_the_report_are_found_literally(outputs: dict[str, Path], name: str) -> None:
-    report = json.loads(outputs[f"{name}.json"].read_text("utf-8"))
+    report = json.loads(outputs[f"{name}.json"].read_text("utf-8"), parse_float=Decimal)
     cells = _cells(outputs[f"{name}.docx"])
     for item in report["card"]["items"]:
         assert f"{Decimal(str(item['points'])):.2f}" in cells, item  # the score is a cell of its own

@@ -49,7 +49,7 @@ def independent_figures(folder: Path) -> dict[str, Fraction]:
 
 def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: Path) -> None:
     expected = independent_figures(data_dir / MONTH)
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert data["data"]["figures"]["calls"]["rows"] == expected["calls"]
     assert data["data"]["figures"]["tickets"]["rows"] == expected["tickets"]
     text = body_text(report["docx"])
@@ -62,14 +62,14 @@ def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: P
 
 def test_score_matches_an_independent_computation(report: dict[str, Path], data_dir: Path) -> None:
     parts = points(rates(counts(data_dir / MONTH)), [month_extra(data_dir / MONTH)])
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert [Decimal(i["points"]) for i in data["card"]["items"]] == parts
     assert Decimal(data["card"]["total"]) == sum(parts)
     assert f"本月得分{sum(parts)}分" in body_text(report["docx"])
 
 
 def test_month_over_month_and_year_to_date(report: dict[str, Path], data_dir: Path) -> None:
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     previous = independent_figures(data_dir / "2024-04")
     assert data["previous"]["figures"]["calls"]["rows"] == previous["calls"]
     assert data["last_year"] is None
@@ -126,7 +126,7 @@ def test_dependent_figures_name_their_months(data_dir: Path, tmp_path: Path) -> 
     assert "环比无上月数据，同比无去年同期数据" in text
     invoices = run_cli("invoices", "--year", "2024", "--data", str(folder), "--contract", str(CONTRACT), "--out", str(out))
     assert invoices.exit_code == 0
-    schedule = json.loads((out / "invoices-2024.json").read_text("utf-8"))
+    schedule = json.loads((out / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)
     assert schedule["rows"][1]["chosen"] is None and schedule["rows"][1]["missing_months"][:4] == [
         "2024-01", "2024-02", "2024-03", "2024-04"]  # the report and the schedule agree: pending
 
@@ -184,8 +184,8 @@ def test_gbk_xlsx_and_renamed_columns_give_the_same_figures(report: dict[str, Pa
     (tmp_path / "data" / "columns.yaml").write_text("calls:\n  answered: 接通\n", "utf-8")
     result = run_cli("report", "--month", MONTH, "--data", str(tmp_path / "data"), "--contract", str(CONTRACT), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
-    again = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"))
-    original = json.loads(report["json"].read_text("utf-8"))
+    again = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
+    original = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert again["data"]["figures"] == original["data"]["figures"]
     assert again["card"]["items"][:5] == original["card"]["items"][:5]
     assert "columns.yaml" in (again["data"]["columns_file"] or "")
@@ -258,7 +258,7 @@ def test_breakdowns_match_an_independent_count(report: dict[str, Path], data_dir
     from collections import Counter
 
     tickets = rows(data_dir / MONTH / "tickets.csv")
-    figures = json.loads(report["json"].read_text("utf-8"))["data"]["figures"]
+    figures = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)["data"]["figures"]
     groups = figures["tickets"]["groups"]
     for field, column in (("type", "诉求类型"), ("town", "所属乡镇"), ("category", "诉求分类"), ("unit", "承办单位")):
         assert {k: v["rows"] for k, v in groups[field].items()} == dict(Counter(t[column] for t in tickets)), field

@@ -40,7 +40,9 @@ from generator.source.loader import load_file
 class MonthData:
     """Everything read for one month (what staff wrote reaches the JSON only as the report's cases)."""
 
-    json_hidden: ClassVar[tuple[str, ...]] = ("staff_cases",)
+    # The report's cases are what it publishes; the tickets they may be composed from and what staff wrote
+    # before the checks stay out of the JSON.
+    json_hidden: ClassVar[tuple[str, ...]] = ("staff_cases", "cases")
 
     month: str
     figures: Mapping[str, Figures]
