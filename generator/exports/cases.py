@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from generator.errors import Problem
@@ -83,7 +84,8 @@ def screen(text: str) -> tuple[str, int]:
     as is a number spelt in Chinese numerals.
     """
     masked = deidentify(text)
-    hidden = len(re.findall("已隐去", masked)) - len(re.findall("已隐去", text))
+    # Each place de-identification changed (a name cut to its surname, a number replaced) counts once.
+    hidden = sum(op != "equal" for op, *_ in SequenceMatcher(None, text, masked, autojunk=False).get_opcodes())
     allowed = [m.span() for m in _ALLOWED.finditer(masked)]
     spans = [m.span() for m in _FIGURE.finditer(masked)
              if not any(a <= m.start() and m.end() <= b for a, b in allowed)]

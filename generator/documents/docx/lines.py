@@ -53,6 +53,7 @@ _TOKEN_SHORT = re.compile(_TOKENS + _NUMBER_UNIT + _CODE)
 # Kinsoku: no line starts with a closing mark, none ends with an opening one (GB/T 15834 and both word processors).
 _CLOSING = frozenset("，。、；：！？）」』”’》〉】〕〗％·…—～,.;:!?)]}%‰")
 _OPENING = frozenset("（「『“‘《〈【〔〖￥¥([{")
+_PAUSES = frozenset("，。、；：！？）」』”’》〉】")
 # Inside a long run of Latin text (a data path), where a line may break when it must.
 _PATH_BREAK_BEFORE = frozenset(".[")
 
@@ -187,7 +188,9 @@ def wrap(text: str, room_em: float) -> list[str]:
     while text_em(text[start:]) > capacity:
         fitting = [p for p in safe if p > start and text_em(text[start:p]) <= capacity]
         fitting = fitting or [p for p in paths if p > start and text_em(text[start:p]) <= capacity]
-        end = max(fitting) if fitting else next((p for p in paths if p > start), len(text))
+        # A line ends after a punctuation mark when one comes late enough, as a typesetter would end it.
+        pauses = [p for p in fitting if text[p - 1] in _PAUSES and text_em(text[start:p]) >= capacity / 2]
+        end = max(pauses or fitting) if fitting else next((p for p in paths if p > start), len(text))
         lines.append(text[start:end].rstrip(" "))
         start = end
         if start >= len(text):

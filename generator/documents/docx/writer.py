@@ -283,6 +283,10 @@ class _Body:
         least = [max(v, 18.0) for v in tiers[0]]
         if sum(least) >= total_pt:
             return [v / sum(least) * total_mm for v in least]
+        # A short text is kept whole only within the width the builder planned for its column: beyond that
+        # it is broken at a safe place, rather than starving a column of running text beside it.
+        planned = [h / 25.4 * 72 for h in table.widths_mm]
+        tiers[1] = [min(firm, max(floor, plan)) for firm, floor, plan in zip(tiers[1], least, planned, strict=True)]
         widths = least
         for wanted in tiers[1:]:
             # What is left goes to the columns that would wrap, in proportion to how much they would.
