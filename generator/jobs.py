@@ -72,8 +72,8 @@ class Job:
         """The job as a document records it: a file argument outside the contract's folder by its name only."""
         from generator.output.provenance import EXTERNAL, recorded_path
 
-        changes = {name: recorded_path(home / value, home) for name in FILE_ARGUMENTS
-                   if (value := getattr(self, name)) is not None and not value.startswith(EXTERNAL)}
+        changes: dict[str, Any] = {name: recorded_path(home / value, home) for name in FILE_ARGUMENTS
+                                   if (value := getattr(self, name)) is not None and not value.startswith(EXTERNAL)}
         return replace(self, **changes)
 
     def path(self, home: Path, name: str) -> Path | None:

@@ -181,12 +181,12 @@ def main() -> int:
         for entry, secret in through:
             print(f"  SCREEN LET THROUGH [{secret[0]}] {secret[1]!r} in {screen(entry.text)[0]}")
         if args.phonenumbers:
-            mask = phonenumbers_mask()
-            if mask is None:
+            matcher = phonenumbers_mask()
+            if matcher is None:
                 print("phonenumbers is not installed: pip install phonenumbers (for this comparison only)")
             else:
                 phones = [e for e in entries if e.kind in PHONE_KINDS or e.kind in ("clean", "keep:hotline")]
-                report(tally(phones, mask, args.show), "phonenumbers.PhoneNumberMatcher(text, 'CN') alone")
+                report(tally(phones, matcher, args.show), "phonenumbers.PhoneNumberMatcher(text, 'CN') alone")
     print()
     labels(LABELS, args.show)
     return 1 if failed else 0

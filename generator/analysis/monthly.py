@@ -294,10 +294,10 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
         found.append(Issue(f"{item.name}本月为{item.actual}{gap}（{item.clause}：{item.trace}）{trend}。",
                            advice["indicators"].get(item.key, "")))
     if report.staff_on_duty is not None and report.staff_on_duty < report.staff_minimum:
-        gap = report.staff_minimum - report.staff_on_duty
+        short = report.staff_minimum - report.staff_on_duty
         staffing = next((i["key"] for i in year.data["scoring"]["indicators"]
                          if i["rule"]["input"] == year.data["report"]["staff_input"]), "")
-        found.append(Issue(f"在岗人数 {report.staff_on_duty} 人，低于合同约定的不少于 {report.staff_minimum} 人，缺 {gap} 人。",
+        found.append(Issue(f"在岗人数 {report.staff_on_duty} 人，低于合同约定的不少于 {report.staff_minimum} 人，缺 {short} 人。",
                            advice["indicators"].get(staffing, "")))
     rank = report.rank
     if rank.average is not None and not rank.best_tier:
@@ -316,7 +316,7 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
     top = sorted(regions.items(), key=lambda item: (-item[1]["rows"], item[0]))[:3]
     unit = year.data["exports"]["tickets"]["unit"]
     if top and before is not None:
-        def shown(name: str, rows: int) -> str:
+        def with_change(name: str, rows: int) -> str:
             old = before.get(name, {}).get("rows")
             if not old:
                 return f"{name}{rows}{unit}"
@@ -328,7 +328,7 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
         if rising:
             label = year.data["report"]["breakdowns"]["region"]
             title = label["title"] if isinstance(label, Mapping) else label
-            found.append(Issue(f"工单量居前的{title}：{'、'.join(shown(n, c['rows']) for n, c in top)}，"
+            found.append(Issue(f"工单量居前的{title}：{'、'.join(with_change(n, c['rows']) for n, c in top)}，"
                                f"其中{'、'.join(rising)}增长较快。", advice["categories"]["default"]))
     for topic in report.hot_topics:
         if topic.previous:

@@ -40,7 +40,7 @@ def _change(now: int, before: int | None, word: str) -> str:
     return f"{'增长' if delta >= 0 else '下降'}{percent(abs(delta))}"
 
 
-def _one_place(numerator: int, denominator: int) -> str:
+def _one_place(numerator: int | Decimal, denominator: int) -> str:
     """A mean to one decimal, half-up like every other figure (233 ÷ 31 → 7.5)."""
     return f"{(Decimal(numerator) / Decimal(denominator)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
 

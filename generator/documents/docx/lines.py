@@ -154,10 +154,12 @@ def least_em(text: str, paths: bool = True) -> float:
     return max((text_em(piece) for piece in _pieces(text, list(_breaks(text, paths)))), default=0.0)
 
 
-def firm_em(text: str) -> float:
-    """Width a column should give ``text`` when it can: a short text (up to ``RUNNING_CJK``) whole, else
-    its widest piece with every Latin run whole (a data path on one line)."""
-    return text_em(text) if cjk_cells(text) <= RUNNING_CJK else least_em(text, paths=False)
+def firm_em(text: str, planned_em: float) -> float:
+    """Width a column should give ``text`` when it can: every Latin run whole (a data path or a code on one
+    line, as people search for it), and a short text (up to ``RUNNING_CJK``) whole as far as the width
+    the builder planned for the column allows (beyond it, the writer breaks it at a safe place)."""
+    whole = text_em(text) if cjk_cells(text) <= RUNNING_CJK else 0.0
+    return max(least_em(text, paths=False), min(whole, planned_em))
 
 
 def needs_own_breaks(text: str, room_em: float) -> bool:

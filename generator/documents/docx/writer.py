@@ -268,25 +268,25 @@ class _Body:
         total_mm = sum(table.widths_mm)
         columns = len(table.widths_mm)
         tiers = [[0.0] * columns for _ in range(3)]
+        margin = 2 * CELL_MARGIN_PT + 2
         for column, cell in _placed(table):
             if cell.span != 1:
                 continue
             size = self.layout.styles[cell.style].size_pt
+            # A short text is kept whole only within the width the builder planned for its column, rather
+            # than starving a column of running text beside it.
+            planned = (table.widths_mm[column] / 25.4 * 72 - margin) / size
             for line in cell.lines:
                 shown = _shown(line)
                 # Where a struck value meets its replacement the writer may break the line (see laid_out).
                 pieces = _shown(line, breakable=True).split("\n")
-                ems = (max(map(least_em, pieces)), max(map(firm_em, pieces)), text_em(shown))
+                ems = (max(map(least_em, pieces)), max(firm_em(p, planned) for p in pieces), text_em(shown))
                 for tier, em in zip(tiers, ems, strict=True):
-                    tier[column] = max(tier[column], em * size + 2 * CELL_MARGIN_PT + 2)
+                    tier[column] = max(tier[column], em * size + margin)
         total_pt = total_mm / 25.4 * 72
         least = [max(v, 18.0) for v in tiers[0]]
         if sum(least) >= total_pt:
             return [v / sum(least) * total_mm for v in least]
-        # A short text is kept whole only within the width the builder planned for its column: beyond that
-        # it is broken at a safe place, rather than starving a column of running text beside it.
-        planned = [h / 25.4 * 72 for h in table.widths_mm]
-        tiers[1] = [min(firm, max(floor, plan)) for firm, floor, plan in zip(tiers[1], least, planned, strict=True)]
         widths = least
         for wanted in tiers[1:]:
             # What is left goes to the columns that would wrap, in proportion to how much they would.
