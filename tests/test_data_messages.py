@@ -279,3 +279,20 @@ def test_sample_data_fills_every_declared_column(edited, tmp_path: Path) -> None
     for name in ("响应率", "核实率"):
         shown = re.search(name + r"\n([0-9.]+)%", text)
         assert shown and 0 < float(shown.group(1)) <= 100, name
+
+
+def test_a_very_long_label_is_laid_out_in_bounded_time(march: Path, tmp_path: Path) -> None:
+    import time
+
+    data = _month_copy(march, tmp_path)
+    path = data / "2024-03" / "tickets.csv"
+    rows = _rows(path)
+    unit = rows[0].index("承办单位")
+    for row in rows[1:4]:
+        row[unit] = "县住房和城乡建设局第1名" * 8000  # 96,000 characters, in three rows: shown by name
+    _write(path, rows)
+    started = time.monotonic()
+    result = _report(data, tmp_path / "out", "2024-03")
+    assert result.exit_code == 0, result.stderr
+    assert time.monotonic() - started < 60
+    assert ("县住房和城乡建设局第1名" * 8000) in body_text(tmp_path / "out" / "report-2024-03.docx").replace("\n", "")

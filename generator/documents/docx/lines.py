@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_right
 from itertools import pairwise
 
 # A text up to this many CJK cells wide (a Latin character counts half) is one token; up to
@@ -128,30 +128,55 @@ def _protected(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < position < end for start, end in spans)
+def _guarded(text: str) -> bytearray:
+    """For each position, 1 when a line may not break before it because it lies strictly inside a token."""
+    inside = bytearray(len(text) + 1)
+    for start, end in _protected(text):
+        inside[start + 1 : end] = b"\x01" * max(end - start - 1, 0)
+    return inside
 
 
-def _breaks(text: str, paths: bool) -> Iterator[int]:
+def _breaks(text: str, paths: bool) -> list[int]:
     """Positions where a line may safely break: LibreOffice's opportunities outside every token; with
     ``paths`` also before a "." or "[" of a Latin run (a data path too long for a line)."""
-    spans = _protected(text)
+    inside = _guarded(text)
+    found = []
     for position in range(1, len(text)):
         before, after = text[position - 1], text[position]
         path = paths and after in _PATH_BREAK_BEFORE and ((before.isascii() and before.isalpha()) or before == "]")
-        if (_opportunity(text, position) or path) and not _inside(position, spans):
-            yield position
+        if (_opportunity(text, position) or path) and not inside[position]:
+            found.append(position)
+    return found
 
 
-def _pieces(text: str, cuts: list[int]) -> list[str]:
+class _Ruler:
+    """Widths of every slice of one text in constant time (prefix sums): long cells stay linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spaced = [0] * (len(text) + 1)  # 1 where CJK meets Latin just before this position
+        for match in _SCRIPT_CHANGE.finditer(text):
+            self.spaced[match.start()] = 1
+        self.prefix = [0.0]
+        for position, char in enumerate(text):
+            self.prefix.append(self.prefix[-1] + _WIDTHS[char] + (AUTOSPACE_EM * self.spaced[position] if position else 0.0))
+
+    def em(self, start: int, end: int) -> float:
+        """``text_em(text[start:end])``."""
+        spaced = AUTOSPACE_EM * self.spaced[start] if 0 < start < end else 0.0
+        return self.prefix[end] - self.prefix[start] - spaced
+
+
+def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     edges = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in pairwise(edges) if b > a]
+    return [(a, b) for a, b in pairwise(edges) if b > a]
 
 
 def least_em(text: str, paths: bool = True) -> float:
     """Width of the widest piece of ``text`` that no line may break (the least a column may give it);
     without ``paths``, a long Latin run (a data path) counts whole."""
-    return max((text_em(piece) for piece in _pieces(text, list(_breaks(text, paths)))), default=0.0)
+    ruler = _Ruler(text)
+    return max((ruler.em(a, b) for a, b in _pieces(text, _breaks(text, paths))), default=0.0)
 
 
 def firm_em(text: str, planned_em: float) -> float:
@@ -171,9 +196,11 @@ def needs_own_breaks(text: str, room_em: float) -> bool:
     if text_em(text) <= room_em:  # the estimate errs wide: what it fits, LibreOffice fits
         return False
     natural = [p for p in range(1, len(text)) if _opportunity(text, p)]
-    if any(start < p < end for start, end in _protected(text) for p in natural):
+    inside = _guarded(text)
+    if any(inside[p] for p in natural):
         return True
-    return any(text_em(piece) > room_em for piece in _pieces(text, natural))
+    ruler = _Ruler(text)
+    return any(ruler.em(a, b) > room_em for a, b in _pieces(text, natural))
 
 
 def wrap(text: str, room_em: float) -> list[str]:
@@ -183,16 +210,15 @@ def wrap(text: str, room_em: float) -> list[str]:
     Trailing spaces of a line are dropped, as a word processor does not show them at a line end.
     """
     capacity = FILL * room_em
-    safe = list(_breaks(text, paths=False))
-    paths = list(_breaks(text, paths=True))
+    ruler = _Ruler(text)
+    safe, paths = _breaks(text, paths=False), _breaks(text, paths=True)
     lines: list[str] = []
     start = 0
-    while text_em(text[start:]) > capacity:
-        fitting = [p for p in safe if p > start and text_em(text[start:p]) <= capacity]
-        fitting = fitting or [p for p in paths if p > start and text_em(text[start:p]) <= capacity]
+    while ruler.em(start, len(text)) > capacity:
+        fitting = _fitting(ruler, safe, start, capacity) or _fitting(ruler, paths, start, capacity)
         # A line ends after a punctuation mark when one comes late enough, as a typesetter would end it.
-        pauses = [p for p in fitting if text[p - 1] in _PAUSES and text_em(text[start:p]) >= capacity / 2]
-        end = max(pauses or fitting) if fitting else next((p for p in paths if p > start), len(text))
+        pause = next((p for p in reversed(fitting) if text[p - 1] in _PAUSES and ruler.em(start, p) >= capacity / 2), None)
+        end = pause or (fitting[-1] if fitting else next((p for p in paths if p > start), len(text)))
         lines.append(text[start:end].rstrip(" "))
         start = end
         if start >= len(text):
@@ -200,3 +226,12 @@ def wrap(text: str, room_em: float) -> list[str]:
     if start < len(text):
         lines.append(text[start:])
     return lines
+
+
+def _fitting(ruler: _Ruler, breaks: list[int], start: int, capacity: float) -> list[int]:
+    """The breaks after ``start`` that end a line within ``capacity`` (in order; widths only grow)."""
+    first = bisect_right(breaks, start)
+    last = first
+    while last < len(breaks) and ruler.em(start, breaks[last]) <= capacity:
+        last += 1
+    return breaks[first:last]
