@@ -118,9 +118,10 @@ def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[st
 def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Run one job (its contract and files relative to ``home``) and write its files as one batch."""
     from generator.output.batch import write_batch
+    from generator.output.ics import revised_calendars
 
     _, output, files = _produce(job, home, pdf)
-    return write_batch(out_dir, files), output.warnings
+    return write_batch(out_dir, revised_calendars(files, out_dir)), output.warnings
 
 
 def generate_notice(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
@@ -371,23 +372,25 @@ class Verdict:
 
 
 @caching.bypassed()
-def verify(document: Path, contract_path: Path) -> Verdict:
+def verify(document: Path, contract_path: Path, data_dir: Path | None = None) -> Verdict:
     """Whether ``document`` is exactly what the current sources would generate, and if not, why.
 
     An archive manifest (``archive-YYYY.json`` of `gen archive`) is checked file by file instead: every archived
-    file and every source against the SHA-256 the manifest recorded.
-    Nothing comes from the user's cache: every source is read and every figure computed again.
+    file and every source against the SHA-256 the manifest recorded. A data folder that lay outside the
+    contract's folder is recorded by name only: ``data_dir`` says where it is now. Nothing comes from the
+    user's cache: every source is read and every figure computed again.
     """
-    from generator.output.provenance import GENERATOR, digest, read_properties
+    from generator.output.provenance import GENERATOR, read_properties
 
     if document.suffix.lower() == ".json":
-        return verify_archive(document, contract_path)
+        return verify_archive(document, contract_path, data_dir)
     props = read_properties(document)
     if "hcg.job" not in props:
         raise GenError(f"{document}：没有生成来源信息，不是本工具生成的文档（或已被其他软件另存）")
     job, recorded = _recorded(document, props)
     home = contract_path.resolve().parent
-    findings = []
+    findings: list[str] = []
+    unplaced: list[str] = []
     if props.get("hcg.generator") != GENERATOR:
         findings.append(f"生成器版本不同：文档由 {props.get('hcg.generator')} 生成，当前为 {GENERATOR}")
     contract = load_contract(contract_path)
@@ -402,17 +405,14 @@ def verify(document: Path, contract_path: Path) -> Verdict:
             elif current.parts.get(part) != old:
                 changed_parts.setdefault((name, year), []).append(part)
             continue
-        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
-        if not path.is_file():
-            findings.append(f"源文件已不存在：{label}")
-        elif digest(path) != old:
-            findings.append(f"源文件已修改：{label}（生成时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+        _source_finding(label, old, home, data_dir, "源文件", "生成时", findings, unplaced)
     for (name, year), parts in sorted(changed_parts.items()):
         findings.append(f"源文件已修改：{name}（{year} 年度的{_part_names(parts)}与生成时不同）")
+    findings += _unplaced(unplaced, "文档")
     if findings:
         return Verdict(False, findings)
     try:
-        regenerated = run(job, contract, home).files.get(document.name)
+        regenerated = run(job, contract, home, data_dir).files.get(document.name)
     except InputError as error:
         # Only where, never what: a crafted document may name any file, whose lines must not be shown.
         where = "、".join(sorted({f"{p.file}:{p.line}" for p in error.problems}))
@@ -437,13 +437,13 @@ def _part_names(parts: list[str]) -> str:
     return "、".join(named)
 
 
-def verify_archive(manifest: Path, contract_path: Path) -> Verdict:
+def verify_archive(manifest: Path, contract_path: Path, data_dir: Path | None = None) -> Verdict:
     """Whether every file of an archive and every source it was made from still has its recorded SHA-256."""
     from generator.output.archive import file_findings, read_manifest
-    from generator.output.provenance import digest
 
     data = read_manifest(manifest)
     findings = file_findings(manifest.parent, data)
+    unplaced: list[str] = []
     contract = load_contract(contract_path)
     home = contract_path.resolve().parent
     for label, old in sorted(data["sources"].items()):
@@ -453,15 +453,39 @@ def verify_archive(manifest: Path, contract_path: Path) -> Verdict:
             if current is None or current.fingerprint != old:
                 findings.append(f"数据源已修改：{name}（{year} 年度的合同内容与归档时不同）")
             continue
-        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
-        if not path.is_file():
-            findings.append(f"数据源已不存在：{label}")
-        elif digest(path) != old:
-            findings.append(f"数据源已修改：{label}（归档时 sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+        _source_finding(label, old, home, data_dir, "数据源", "归档时", findings, unplaced)
+    findings += _unplaced(unplaced, "归档清单")
     if findings:
         return Verdict(False, findings)
     return Verdict(True, [f"一致：{manifest.name} 所列 {len(data['files'])} 个归档文件和 {len(data['sources'])} 项数据源"
                           "的 SHA-256 均与归档时相同"])
+
+
+def _source_finding(label: str, old: str, home: Path, data_dir: Path | None, noun: str, when: str,
+                    findings: list[str], unplaced: list[str]) -> None:
+    """Whether one recorded file source still has its digest: a shipped template, a file in the contract's
+    folder, or one outside it recorded by name (found under ``data_dir``, else listed as unplaced)."""
+    from generator.output.provenance import EXTERNAL, digest, external_path
+
+    if label.startswith(EXTERNAL):
+        found = external_path(label, data_dir)
+        if found is None:
+            unplaced.append(label)
+            return
+        path = found
+    else:
+        path = TEMPLATES / label.removeprefix("@templates/") if label.startswith("@templates/") else home / label
+    if not path.is_file():
+        findings.append(f"{noun}已不存在：{label}")
+    elif digest(path) != old:
+        findings.append(f"{noun}已修改：{label}（{when} sha256 {old[:12]}…，现在 {digest(path)[:12]}…）")
+
+
+def _unplaced(unplaced: list[str], what: str) -> list[str]:
+    if not unplaced:
+        return []
+    return [f"{len(unplaced)} 个源文件在合同目录之外，{what}只记录了名称（如 {unplaced[0]}）："
+            "请用 --data 指定数据目录现在的位置后再核对"]
 
 
 def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:

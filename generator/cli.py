@@ -392,18 +392,20 @@ def all_documents(year: int, data_dir: Path, contract_path: Path, out_dir: Path,
 
 @main.command(context_settings=CONTEXT)
 @click.argument("document", metavar="文档", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--data", "data_dir", metavar="目录", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="数据目录现在的位置（生成时数据目录在合同目录之外的，文档中只记录了它的名称）。")
 @contract_option
-def verify(document: Path, contract_path: Path) -> None:
+def verify(document: Path, data_dir: Path | None, contract_path: Path) -> None:
     """核对一份生成的 Word 文档是否与当前数据源重新生成的结果完全一致（签署前使用），或核对一份归档。
 
     \b
     文档中记录了生成它的命令和各源文件（合同按年度）的指纹；不一致时列出哪个源被修改，退出码为 1。
     给出归档清单（gen archive 写出的 archive-年度.json）时，逐一重新计算归档文件和各数据源的 SHA-256。
-    数据文件按相对于合同文件所在目录的路径查找。
+    数据文件按相对于合同文件所在目录的路径查找；合同目录之外的只记录名称，用 --data 指定其位置。
     示例：gen verify outputs/contract-2025.docx
           gen verify outputs/archive-2024/archive-2024.json
     """
-    verdict = api.verify(document, contract_path)
+    verdict = api.verify(document, contract_path, data_dir)
     for line in verdict.findings:
         click.echo(line, err=not verdict.matches)
     if not verdict.matches:

@@ -26,7 +26,7 @@ class Problem:
     def format(self) -> str:
         """Render as ``file:line:col: path: message`` (the form editors and CI logs link)."""
         where = f"{self.file}:{self.line}:{self.column}"
-        prefix = "警告" if self.severity == "warning" else "错误"
+        prefix = {"warning": "警告", "note": "提示"}.get(self.severity, "错误")
         path = f" {self.path}:" if self.path else ""
         years = f"{'、'.join(map(str, self.years))} 年度：" if self.years else ""
         fix = f"\n{self.fix.rstrip()}" if self.fix else ""

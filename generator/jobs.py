@@ -42,6 +42,7 @@ NOT_READ = {"contract": _NOT_READ_BY_TEXT, "requirements": _NOT_READ_BY_TEXT, "d
             "assessment": frozenset({"sample", "calendar", "statutes"}), "acceptance": frozenset({"sample", "calendar"})}
 KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar", "notice", "acceptance",
          "archive")
+FILE_ARGUMENTS = ("data", "rankings", "paid")
 
 
 @dataclass(frozen=True)
@@ -68,24 +69,33 @@ class Job:
 
     @classmethod
     def relative(cls, kind: str, contract: Path, **arguments: Any) -> Job:
-        """A job whose file arguments are stored relative to the contract's folder."""
+        """A job whose file arguments are stored relative to the contract's folder (absolute when outside it:
+        a document records those by name only, see ``run``)."""
         home = contract.resolve().parent
-        for name in ("data", "rankings", "paid"):
+        for name in FILE_ARGUMENTS:
             if arguments.get(name) is not None:
-                arguments[name] = _relative(Path(arguments[name]), home)
+                path = Path(arguments[name]).resolve()
+                arguments[name] = path.relative_to(home).as_posix() if path.is_relative_to(home) else path.as_posix()
         return cls(kind, contract.name, **arguments)
+
+    def recorded(self, home: Path) -> Job:
+        """The job as a document records it: a file argument outside the contract's folder by its name only."""
+        from generator.output.provenance import EXTERNAL, recorded_path
+
+        changes: dict[str, Any] = {name: recorded_path(home / value, home) for name in FILE_ARGUMENTS
+                                   if (value := getattr(self, name)) is not None and not value.startswith(EXTERNAL)}
+        return replace(self, **changes)
 
     def path(self, home: Path, name: str) -> Path | None:
         """A file argument resolved against the contract's folder."""
+        from generator.output.provenance import EXTERNAL
+
         value = getattr(self, name)
-        return None if value is None else home / value
-
-
-def _relative(path: Path, home: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), home)).as_posix()
-    except ValueError:  # another drive on Windows: keep it absolute
-        return path.resolve().as_posix()
+        if value is None:
+            return None
+        if value.startswith(EXTERNAL):
+            raise UsageError(f"文件参数在合同目录之外（记录为 {value}），无法按记录找到：核对时请用 --data 指定数据目录现在的位置")
+        return home / value
 
 
 @dataclass
@@ -141,27 +151,36 @@ def month_sources(data_dir: Path, months: Iterable[str]) -> list[Path]:
     return found
 
 
-def _label(path: Path, home: Path) -> str:
-    """Shipped sources are named relative to the templates folder, others relative to the contract's folder."""
+def _label(path: Path, home: Path, roots: Iterable[Path]) -> str:
+    """Shipped sources are named relative to the templates folder, others relative to the contract's folder,
+    or, outside it, by the name of the argument they came from (``roots``) and their path inside it."""
+    from generator.output.provenance import recorded_path
+
     resolved = path.resolve()
     if resolved.is_relative_to(TEMPLATES):
         return f"@templates/{resolved.relative_to(TEMPLATES).as_posix()}"
-    return _relative(path, home)
+    root = next((r for r in roots if resolved.is_relative_to(r.resolve())), None)
+    return recorded_path(path, home, root)
 
 
-def run(job: Job, contract: Contract, home: Path) -> Output:
-    """Run ``job`` against a validated contract (file arguments relative to ``home``); attach provenance."""
+def run(job: Job, contract: Contract, home: Path, external: Path | None = None) -> Output:
+    """Run ``job`` against a validated contract (file arguments relative to ``home``, an external data folder
+    at ``external``); attach provenance."""
     from generator.documents.docx.packaging import package
-    from generator.output.provenance import custom_xml, properties, source_hashes
+    from generator.output.provenance import EXTERNAL, custom_xml, properties, source_hashes
 
-    output = _RUNNERS[job.kind](job, contract, home)
-    hashes = {_label(Path(p), home): d for p, d in source_hashes([TEMPLATES / "layout.yaml", *output.sources]).items()}
+    running = job
+    if external is not None and job.data and job.data.startswith(EXTERNAL):
+        running = replace(job, data=str(external.resolve()))  # the document still records it by name
+    output = _RUNNERS[job.kind](running, contract, home)
+    roots = [p for p in (running.path(home, n) for n in FILE_ARGUMENTS) if p is not None]
+    hashes = {_label(Path(p), home, roots): d for p, d in source_hashes([TEMPLATES / "layout.yaml", *output.sources]).items()}
     for year in sorted(set(output.years)):
         # Each part of the year on its own, so `gen verify` can say which one changed; only the
         # assessment document reads the year's recorded result (recording it leaves the others verified).
         for part, digest in contract.year(year).parts_used(NOT_READ.get(job.kind, frozenset({ASSESSMENT_PART}))).items():
             hashes[f"{job.contract}#{year}/{part}"] = digest
-    custom = custom_xml(properties(job.describe(), hashes))
+    custom = custom_xml(properties(job.recorded(home).describe(), hashes))
     output.files = {name: package(data, custom) if isinstance(data, dict) else data
                     for name, data in output.files.items()}
     return output
@@ -235,10 +254,7 @@ def _report(job: Job, contract: Contract, home: Path) -> Output:
     year = contract.year_of_month(month)  # type: ignore[arg-type]
     _, warnings = year_checks(contract, year.year, job.strict)
     report = build_month_report(contract, data_dir, month, job.skip_bad_rows)  # type: ignore[arg-type]
-    warnings += [Problem(c.file, c.row, 1, c.column, c.message, "warning") for c in report.cleaned]
-    warnings += [bad.problem("warning") for bad in report.skipped]
-    for quality in report.quality.values():
-        warnings += [finding.problem("warning") for finding in quality.examples[:10]]
+    warnings += month_warnings(report)
     # The month itself and the twelve before it (previous month, trend, the same month last year).
     months = [shift(month, -k) for k in range(13)]  # type: ignore[arg-type]
     years = {year.year}
@@ -247,6 +263,17 @@ def _report(job: Job, contract: Contract, home: Path) -> Output:
             years.add(contract.year_of_month(m).year)
     files = {f"report-{month}.docx": _docx(build_report(year, report)), f"report-{month}.json": to_json(report)}
     return Output(files, warnings, month_sources(data_dir, months), sorted(years))
+
+
+def month_warnings(report: Any) -> list[Problem]:
+    """What the console says about a month's data: a rule broken by many cells once, with the count and the
+    first rows; skipped total rows; the notes of the report (missing months, drafts of typical cases)."""
+    from generator.exports.ingest import summarised
+
+    found = summarised([*report.cleaned, *report.skipped, *report.data.summaries], "warning")
+    for quality in report.quality.values():
+        found += summarised(quality.examples, "warning")
+    return [*report.notes, *found]
 
 
 def _assessment(job: Job, contract: Contract, home: Path) -> Output:
@@ -366,7 +393,8 @@ def _archive(job: Job, contract: Contract, home: Path) -> Output:
     pdfs = to_pdf(documents, archival=True)
     archive.require_pdfa(pdfs)
     files = {**pdfs, **{n: d for n, d in documents.items() if n.endswith(".txt")}}
-    hashes = {_label(Path(p), home): d for p, d in source_hashes(sources).items()}
+    roots = [p for p in (job.path(home, n) for n in FILE_ARGUMENTS) if p is not None]
+    hashes = {_label(Path(p), home, roots): d for p, d in source_hashes(sources).items()}
     hashes[f"{job.contract}#{year.year}"] = year.fingerprint
     rule = next(iter(statutes_of(year).of_kind("retention")), None)
     retention = None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generated import write_or_check
 
+from generator.exports import cases
 from generator.rules.inputs import KINDS, specs_of
 from generator.validation import load_contract
 
@@ -36,6 +37,8 @@ def render(contract_path: Path = ROOT / "contract.yaml") -> str:
         schema["title"] = f"{name}（{KINDS[spec.kind].label}）"
         schema["description"] = (spec.description + "。" if spec.description else "") + f"例如 {name}: {KINDS[spec.kind].example(spec, bounds)}"
         properties[name] = schema
+    if cases.KEY not in properties:
+        properties[cases.KEY] = _cases_schema()
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "月度补充数据（month.yaml）",
@@ -43,10 +46,23 @@ def render(contract_path: Path = ROOT / "contract.yaml") -> str:
                        "由 scripts/month_schema.py 生成，请勿手工修改。",
         "type": "object",
         "additionalProperties": False,
-        "required": list(properties),
+        "required": [name for name in properties if name != cases.KEY],
         "properties": properties,
     }
     return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+
+
+def _cases_schema() -> dict[str, object]:
+    """The typical cases staff may write (generator/exports/cases.py reads and checks them)."""
+    fields = {key: {"title": title, "type": "string", "minLength": 1} for key, title in cases.FIELDS.items()}
+    fields["案例"]["maxLength"] = cases.MAX_CHARS
+    return {
+        "title": f"{cases.KEY}（可不写）",
+        "description": "热点诉求的典型案例，由运营人员用自己的话概述（不照抄来电人的原话，不写姓名、电话、门牌）。"
+                       "没有写的热点诉求，月报按工单信息概述一句。",
+        "type": "array",
+        "items": {"type": "object", "additionalProperties": False, "required": list(cases.REQUIRED), "properties": fields},
+    }
 
 
 def main() -> int:

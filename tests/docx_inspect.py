@@ -17,12 +17,9 @@ def part(path: Path, name: str) -> etree._Element:
 
 
 def body_text(path: Path) -> str:
-    """All text of the document body, paragraphs joined by newlines.
-
-    The writer's invisible line-breaking hints (word joiners, zero-width spaces) are not text a reader sees.
-    """
+    """All text of the document body, paragraphs joined by newlines."""
     root = part(path, "word/document.xml")
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")).replace("\u2060", "").replace("\u200b", "")
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
 
 
 def part_names(path: Path) -> list[str]:
@@ -60,4 +57,4 @@ def resolve_revisions(path: Path, accept: bool) -> str:
         parent.remove(element)
     for deleted in list(root.iter(f"{W}delText")):
         deleted.tag = f"{W}t"
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")).replace("\u2060", "").replace("\u200b", "")
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))

@@ -62,8 +62,10 @@ TOKEN_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "percent": re.compile(r"[+-]?\d+(?:\.\d+)?\s*[%‰]"),
     "amount": re.compile(r"[¥￥]\s*-?\d[\d,]*(?:\.\d+)?|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+"),
-    # An amount in capital numerals, as written on Chinese contracts and invoices.
-    "amount in words": re.compile(r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆][零壹贰叁肆伍陆柒捌玖角分整正]*"),
+    # An amount in capital numerals, as written on Chinese contracts and invoices: at least one capital digit
+    # ("166万元" is a number and its unit, which running text may part like any other).
+    "amount in words": re.compile(
+        r"(?:人民币)?(?=[拾佰仟万亿]*[零壹贰叁肆伍陆柒捌玖])[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆][零壹贰叁肆伍陆柒捌玖角分整正]*"),
     "rank": re.compile(r"第\s*\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+)?\s*名"),
     # A number stays with its one-character unit ("0.00 分", "3 次", "10 月"); what precedes it (such as
     # "扣") may wrap away like any other character of running text.
@@ -83,9 +85,8 @@ DIGITS = re.compile(r"\d+")
 
 
 def squeeze(text: str) -> str:
-    """The text with all white space (and the invisible word joiners and zero-width spaces) removed: poppler
-    and Word disagree about spaces around CJK text."""
-    return "".join(text.replace("\u2060", "").replace("\u200b", "").split())
+    """The text with all white space removed: poppler and Word disagree about spaces around CJK text."""
+    return "".join(text.split())
 
 
 def cjk_width(text: str) -> float:
@@ -264,7 +265,9 @@ def _cell_tokens(text: str, siblings: tuple[str, ...]) -> Iterator[Token]:
         label, colon, value = short.rpartition("：") if "：" in short else short.rpartition(":")
         if label and colon and len(value) > 1 and cjk_width(value) <= SHORT_CELL_WIDTH:
             yield Token(value, "short value", whole, siblings)
-        running = cjk_width(short) > RUNNING_CELL_WIDTH
+        # Running text is judged by the whole paragraph, as the writer judges it: its lines (where the writer
+        # broke it) are still running text, in which a number may part from its unit.
+        running = cjk_width(whole) > RUNNING_CELL_WIDTH
         for kind, pattern in TOKEN_PATTERNS.items():
             if running and kind == "number+unit":
                 continue

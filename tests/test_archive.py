@@ -149,5 +149,9 @@ def test_the_second_contract_archives_too(tmp_path: Path) -> None:
     assert {"contract-2025.pdf", "notice-2025.pdf", "acceptance-2025.pdf", "report-2025-04.pdf"} <= names
     assert "assessment-2025.pdf" not in names and any("年度考核报告" in s for s in manifest["skipped"])
     assert manifest["retention"]["until"] == "2041-03-09"
-    code, _ = _verify(tmp_path / "archive" / "archive-2025.json", SECOND)
-    assert code == 0
+    code, said = _verify(tmp_path / "archive" / "archive-2025.json", SECOND)
+    # The data folder lies outside the contract's folder: recorded by name, found again with --data.
+    assert code == 1 and "请用 --data 指定数据目录" in said
+    result = run_cli("verify", str(tmp_path / "archive" / "archive-2025.json"), "--contract", str(SECOND),
+                     "--data", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.stderr

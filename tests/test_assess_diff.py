@@ -29,7 +29,7 @@ def assess(tmp_path: Path, data: Path, *extra: str, contract: Path = CONTRACT) -
     result = run_cli("assess", "--year", "2024", "--data", str(data), "--contract", str(contract), "--out", str(tmp_path / "out"), *extra)
     if result.exit_code:
         return result.exit_code, {}, "", result.stderr
-    payload = json.loads((tmp_path / "out" / "assessment-2024.json").read_text("utf-8"))
+    payload = json.loads((tmp_path / "out" / "assessment-2024.json").read_text("utf-8"), parse_float=Decimal)
     return 0, payload, body_text(tmp_path / "out" / "assessment-2024.docx"), result.stderr
 
 

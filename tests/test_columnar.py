@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import InputError
 from generator.exports import columnar, ingest
 from generator.exports.ingest import Plan, TableRead, plan_of
 from generator.validation import load_contract
@@ -116,6 +117,18 @@ def _shift_a_row(rows: list[list[str]]) -> None:
     rows[14].append("多余")
 
 
+def _blank_lines(rows: list[list[str]]) -> None:
+    rows[30:30] = [["   "], ["\u3000 \t"]]
+
+
+def _total_row(rows: list[list[str]]) -> None:
+    rows.append(["合计", "", "", "", str(len(rows) - 1)] + [""] * (len(rows[0]) - 5))
+
+
+def _end_of_file_mark(rows: list[list[str]]) -> None:
+    rows.append(["\x1a"])
+
+
 # table, edit, and what happens: "fast" (the columnar path may take it), "declined" (the careful reader
 # reads it, finding nothing to report), "reported" (the careful reader reads it and reports something)
 EDITS: dict[str, tuple[str, Edit, str]] = {
@@ -135,6 +148,14 @@ EDITS: dict[str, tuple[str, Edit, str]] = {
     "blank rows": ("tickets", _insert_blank_rows, "fast"),
     "trailing comma rows": ("calls", _append_comma_rows, "fast"),
     "spaces around labels": ("tickets", _set("承办单位", 15, " 县住建局 "), "fast"),
+    # The engine's parser takes a leap second the careful reader refuses: the columnar path must decline.
+    "a leap second": ("tickets", _set("受理时间", 13, "2024-05-13 10:22:60"), "reported"),
+    "seconds with a fraction": ("calls", _set("等待时长(秒)", 3, "12.5"), "declined"),
+    "a truth value for seconds": ("calls", _set("等待时长(秒)", 3, "TRUE"), "reported"),
+    "an invisible character in a label": ("tickets", _set("承办单位", 15, "县住房和城乡\u200b建设局"), "fast"),
+    "whitespace-only lines": ("tickets", _blank_lines, "fast"),
+    "a total row at the bottom": ("calls", _total_row, "declined"),
+    "an end-of-file mark": ("calls", _end_of_file_mark, "fast"),
 }
 
 
@@ -179,3 +200,30 @@ def test_a_spreadsheet_is_always_read_carefully(month_dir: Path, tmp_path: Path,
     calls.unlink()
     _, _, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
     assert "calls" not in used  # never offered to the columnar path
+
+
+def test_a_line_ended_by_a_lone_carriage_return_is_declined(month_dir: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _copy(month_dir, tmp_path)
+    path = data / MONTH / "calls.csv"
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join(lines[:40]) + b"\r" + b"\n".join(lines[40:]))  # one old-Mac line end
+    as_gen, careful, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
+    assert used["calls"] is False and as_gen == careful
+    assert careful["calls"].figures.rows == len(lines) - 2  # every record read: the header and the final "" aside
+
+
+def test_a_cell_too_long_for_the_careful_reader_is_not_read_by_the_fast_one(month_dir: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _copy(month_dir, tmp_path)
+    path = data / MONTH / "tickets.csv"
+    rows = _rows(path)
+    rows[5][rows[0].index("诉求内容")] = "漏" * 150_000
+    _write(path, rows)
+    monkeypatch.setattr(columnar, "read_fast", READ_FAST)
+    with pytest.raises(InputError) as fast_first:
+        ingest.read_exports(data, MONTH, _plan(CONTRACT, 2024))
+    monkeypatch.setattr(columnar, "read_fast", lambda *args, **kwargs: None)
+    with pytest.raises(InputError) as careful:
+        ingest.read_exports(data, MONTH, _plan(CONTRACT, 2024))
+    assert str(fast_first.value) == str(careful.value) and "某个单元格过长" in str(careful.value)

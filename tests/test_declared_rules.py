@@ -116,7 +116,7 @@ def test_rates_in_month_yaml_have_one_reading(month_data: Path, tmp_path: Path, 
     month_yaml.write_text(re.sub(r"抽检达标率: .*", f"抽检达标率: {written}", month_yaml.read_text("utf-8")), "utf-8")
     result = run_cli("report", "--month", MONTH, "--data", str(data), "--contract", str(CONTRACT), "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.stderr
-    report = json.loads((tmp_path / "o" / f"report-{MONTH}.json").read_text("utf-8"))
+    report = json.loads((tmp_path / "o" / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
     assert report["data"]["inputs"]["抽检达标率"] == fraction or Fraction(report["data"]["inputs"]["抽检达标率"]) == Fraction(fraction)
 
 
@@ -135,7 +135,7 @@ def test_changing_the_satisfied_answers_changes_only_the_numerator(edited: Calla
                    "{label: 满意的工单, table: tickets, where: {satisfaction: [满意]}}"))
     result = run_cli("report", "--month", MONTH, "--data", str(month_data), "--contract", str(path), "--out", str(tmp_path))
     assert result.exit_code == 0, result.stderr
-    report = json.loads((tmp_path / f"report-{MONTH}.json").read_text("utf-8"))
+    report = json.loads((tmp_path / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
     tickets = rows(month_data / MONTH / "tickets.csv")
     satisfied = sum(t["满意度"] == "满意" for t in tickets)
     rated = sum(t["满意度"] in ("满意", "基本满意", "不满意") for t in tickets)
@@ -160,7 +160,7 @@ def test_a_revisit_window_from_the_data(edited: Callable[..., Path], month_data:
         if t["办结时间"] and t["回访时间"]:
             done, back = datetime.fromisoformat(t["办结时间"]), datetime.fromisoformat(t["回访时间"])
             on_time += done <= back <= done + timedelta(hours=48)
-    report = json.loads((tmp_path / f"report-{MONTH}.json").read_text("utf-8"))
+    report = json.loads((tmp_path / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
     assert report["data"]["figures"]["tickets"]["counts"]["revisited_on_time"] == on_time
     assert "回访时间在办结时间之后48小时内" in body_text(tmp_path / f"report-{MONTH}.docx")
 

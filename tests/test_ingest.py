@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("out")
     result = run_cli("report", "--month", MONTH, "--data", str(folder), "--contract", str(CONTRACT), "--out", str(out))
     assert result.exit_code == 0, result.stderr
-    return folder, json.loads((out / f"report-{MONTH}.json").read_text("utf-8"))
+    return folder, json.loads((out / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
 
 
 def _table(path: Path) -> list[list[str]]:
@@ -49,7 +50,7 @@ def _copy(folder: Path, tmp_path: Path) -> Path:
 def _report(data: Path, tmp_path: Path, *extra: str) -> tuple[int, str, dict | None]:
     out = tmp_path / "out"
     result = run_cli("report", "--month", MONTH, "--data", str(data), "--contract", str(CONTRACT), "--out", str(out), *extra)
-    payload = json.loads((out / f"report-{MONTH}.json").read_text("utf-8")) if result.exit_code == 0 else None
+    payload = json.loads((out / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal) if result.exit_code == 0 else None
     return result.exit_code, result.stderr, payload
 
 

@@ -107,8 +107,11 @@ def accepted(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 def _rows(path: Path, table: int) -> list[list[str]]:
+    """Each row's cell texts: a cell's paragraphs on lines, without the line breaks the writer put inside a
+    paragraph to keep a token whole (layout, not text)."""
     document = docx.Document(str(path))
-    return [[cell.text.replace("\u2060", "") for cell in row.cells] for row in document.tables[table].rows]
+    return [["\n".join(p.text.replace("\n", "") for p in cell.paragraphs) for cell in row.cells]
+            for row in document.tables[table].rows]
 
 
 def test_acceptance_lists_each_standard_and_states_only_what_the_data_backs(accepted: tuple[Path, str], data_dir: Path) -> None:
@@ -142,8 +145,8 @@ def test_acceptance_indicators_are_the_assessment_computation(accepted: tuple[Pa
     rows = _rows(out / "acceptance-2024.docx", 2)
     assert "不含缺数据的2024年7月" in rows[0][3]
     for item, row in zip(card["items"], rows[1:], strict=False):
-        assert row[1] == item["name"] and row[3] == item["actual"] and row[5] == item["points"]
-    assert rows[-1][-2] == card["total"]
+        assert row[1] == item["name"] and row[3] == item["actual"] and row[5] == f"{item['points']:.2f}"
+    assert rows[-1][-2] == f"{card['total']:.2f}"
 
 
 def test_service_objects_opinion_is_counted_never_quoted(accepted: tuple[Path, str], data_dir: Path, tmp_path: Path) -> None:

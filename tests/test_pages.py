@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -86,9 +87,9 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Finding
     _gen("archive", "--year", "2024", "--data", str(data), "--out", str(root / "archive"))
     _manifest_docx(root / "archive", 2024, CONTRACT, out / "archive-2024.docx")
     # The variants really hold what they are there for: chosen tiers, and the late-fee table.
-    ranked = json.loads((root / "ranked" / "invoices-2024.json").read_text("utf-8"))
+    ranked = json.loads((root / "ranked" / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)
     assert all(row["chosen"] for row in ranked["rows"][1:]), ranked["rows"]
-    assert json.loads((root / "late-fees" / "invoices-2024.json").read_text("utf-8"))["late_fees"]
+    assert json.loads((root / "late-fees" / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)["late_fees"]
     # The three payment schedules share a file name: give the variants their own names for the one batch.
     for variant in ("ranked", "late-fees"):
         shutil.copy(root / variant / "invoices-2024.docx", out / f"invoices-2024-{variant}.docx")

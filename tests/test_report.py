@@ -49,7 +49,7 @@ def independent_figures(folder: Path) -> dict[str, Fraction]:
 
 def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: Path) -> None:
     expected = independent_figures(data_dir / MONTH)
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert data["data"]["figures"]["calls"]["rows"] == expected["calls"]
     assert data["data"]["figures"]["tickets"]["rows"] == expected["tickets"]
     text = body_text(report["docx"])
@@ -62,14 +62,14 @@ def test_figures_match_an_independent_count(report: dict[str, Path], data_dir: P
 
 def test_score_matches_an_independent_computation(report: dict[str, Path], data_dir: Path) -> None:
     parts = points(rates(counts(data_dir / MONTH)), [month_extra(data_dir / MONTH)])
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert [Decimal(i["points"]) for i in data["card"]["items"]] == parts
     assert Decimal(data["card"]["total"]) == sum(parts)
     assert f"本月得分{sum(parts)}分" in body_text(report["docx"])
 
 
 def test_month_over_month_and_year_to_date(report: dict[str, Path], data_dir: Path) -> None:
-    data = json.loads(report["json"].read_text("utf-8"))
+    data = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     previous = independent_figures(data_dir / "2024-04")
     assert data["previous"]["figures"]["calls"]["rows"] == previous["calls"]
     assert data["last_year"] is None
@@ -126,7 +126,7 @@ def test_dependent_figures_name_their_months(data_dir: Path, tmp_path: Path) -> 
     assert "环比无上月数据，同比无去年同期数据" in text
     invoices = run_cli("invoices", "--year", "2024", "--data", str(folder), "--contract", str(CONTRACT), "--out", str(out))
     assert invoices.exit_code == 0
-    schedule = json.loads((out / "invoices-2024.json").read_text("utf-8"))
+    schedule = json.loads((out / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)
     assert schedule["rows"][1]["chosen"] is None and schedule["rows"][1]["missing_months"][:4] == [
         "2024-01", "2024-02", "2024-03", "2024-04"]  # the report and the schedule agree: pending
 
@@ -184,8 +184,8 @@ def test_gbk_xlsx_and_renamed_columns_give_the_same_figures(report: dict[str, Pa
     (tmp_path / "data" / "columns.yaml").write_text("calls:\n  answered: 接通\n", "utf-8")
     result = run_cli("report", "--month", MONTH, "--data", str(tmp_path / "data"), "--contract", str(CONTRACT), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
-    again = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"))
-    original = json.loads(report["json"].read_text("utf-8"))
+    again = json.loads((tmp_path / "out" / f"report-{MONTH}.json").read_text("utf-8"), parse_float=Decimal)
+    original = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)
     assert again["data"]["figures"] == original["data"]["figures"]
     assert again["card"]["items"][:5] == original["card"]["items"][:5]
     assert "columns.yaml" in (again["data"]["columns_file"] or "")
@@ -258,7 +258,7 @@ def test_breakdowns_match_an_independent_count(report: dict[str, Path], data_dir
     from collections import Counter
 
     tickets = rows(data_dir / MONTH / "tickets.csv")
-    figures = json.loads(report["json"].read_text("utf-8"))["data"]["figures"]
+    figures = json.loads(report["json"].read_text("utf-8"), parse_float=Decimal)["data"]["figures"]
     groups = figures["tickets"]["groups"]
     for field, column in (("type", "诉求类型"), ("town", "所属乡镇"), ("category", "诉求分类"), ("unit", "承办单位")):
         assert {k: v["rows"] for k, v in groups[field].items()} == dict(Counter(t[column] for t in tickets)), field
@@ -278,7 +278,7 @@ def _with_details(row: dict[str, str], number: int) -> dict[str, str]:
     return row
 
 
-def test_every_kind_of_personal_detail_is_masked(data_dir: Path, tmp_path: Path) -> None:
+def test_no_caller_text_reaches_the_report(data_dir: Path, tmp_path: Path) -> None:
     import zipfile
 
     folder = tmp_path / "data" / MONTH
@@ -295,10 +295,16 @@ def test_every_kind_of_personal_detail_is_masked(data_dir: Path, tmp_path: Path)
     with zipfile.ZipFile(out / f"report-{MONTH}.docx") as archive:
         texts = [_without_digests(archive.read(n).decode("utf-8")) for n in archive.namelist() if n.endswith(".xml")]
     texts.append((out / f"report-{MONTH}.json").read_text("utf-8"))
-    assert "典型案例：市民" in body_text(out / f"report-{MONTH}.docx")  # cases are quoted, masked
+    # Each hot category has a case composed from its ticket's fields; none of any caller's words is copied.
+    assert body_text(out / f"report-{MONTH}.docx").count("典型案例（按工单信息概述）：") == 3
+    assert "典型案例" in result.stderr and "案例: " in result.stderr  # the draft offered on the console
     names = {t["诉求人"] for t in detailed if len(t["诉求人"]) >= 2}
+    labels = {t[column] for t in detailed for column in ("所属乡镇", "诉求分类", "承办单位")}
+    words = {t["诉求内容"][i:i + 8] for t in detailed for i in range(0, len(t["诉求内容"]) - 8, 4)}
+    words = {w for w in words if not any(w in label for label in labels)}  # a town's name is not the caller's
     for text in texts:
         assert not PHONE.search(text) and not ID.search(text)
         assert not re.search(r"0898-8\d{6}", text)
         assert not re.search(r"[0-9]+[号栋室]", text)
         assert not [n for n in names if n in text]
+        assert not [w for w in words if w in text]

@@ -245,9 +245,9 @@ def test_the_renewed_contract_shows_the_new_figures_and_nothing_stale(renewal: d
 
 
 def test_the_schedule_of_the_renewed_year_uses_its_total(renewal: dict[str, Path]) -> None:
-    data = json.loads(renewal["invoices"].read_text("utf-8"))
-    assert data["total"] == "1900000.00" and data["best_total"] == "1900000.00"
-    assert [r["options"][0]["amount"] for r in data["rows"]] == ["855000.00", "570000.00", "475000.00"]
+    data = json.loads(renewal["invoices"].read_text("utf-8"), parse_float=Decimal)
+    assert data["total"] == Decimal("1900000.00") and data["best_total"] == Decimal("1900000.00")
+    assert [r["options"][0]["amount"] for r in data["rows"]] == [Decimal("855000.00"), Decimal("570000.00"), Decimal("475000.00")]
     assert data["rows"][0]["due"] == "2026-03-17"
     assert "人民币壹佰玖拾万元整" in body_text(renewal["invoices_docx"])
 
@@ -280,12 +280,12 @@ def test_a_total_with_a_residual_is_accepted_and_adds_up(tmp_path: Path) -> None
     for args in (("contract", "--year", "2026"), ("invoices", "--year", "2026", "--data", str(tmp_path / "none"))):
         result = run_cli(*args, "--contract", str(path), "--out", str(tmp_path / "out"))
         assert result.exit_code == 0, result.stderr
-    data = json.loads((tmp_path / "out" / "invoices-2026.json").read_text("utf-8"))
+    data = json.loads((tmp_path / "out" / "invoices-2026.json").read_text("utf-8"), parse_float=Decimal)
     best = [Decimal(r["options"][0]["amount"]) for r in data["rows"]]
     # 45 % → 1055555.505 → .51; 30 % → 703703.67; 25 % → 586419.725 → .73, less the fen that overshoots.
     assert best == [Decimal("1055555.51"), Decimal("703703.67"), Decimal("586419.72")]
     assert sum(best) == Decimal("2345678.90")
-    assert data["rows"][2]["options"][0]["residual"] == "-0.01"
+    assert data["rows"][2]["options"][0]["residual"] == Decimal("-0.01")
     text = body_text(tmp_path / "out" / "contract-2026.docx")
     assert "即¥586419.72元（大写：人民币伍拾捌万陆仟肆佰壹拾玖元柒角贰分）（含尾差-0.01元" in text
     assert "尾差" in body_text(tmp_path / "out" / "invoices-2026.docx")
@@ -315,6 +315,6 @@ def test_a_report_uses_the_contract_year_of_its_service_month(tmp_path: Path) ->
     assert run_cli("sample-data", "--month", "2026-02", "--scale", "0.1", "--out", str(data)).exit_code == 0
     result = run_cli("report", "--month", "2026-02", "--data", str(data), "--contract", str(path), "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.stderr
-    report = json.loads((tmp_path / "o" / "report-2026-02.json").read_text("utf-8"))
+    report = json.loads((tmp_path / "o" / "report-2026-02.json").read_text("utf-8"), parse_float=Decimal)
     assert report["contract_year"] == 2026 and report["staff_minimum"] == 26
     assert report["card"]["items"][0]["target"] == "96%"

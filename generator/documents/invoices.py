@@ -74,7 +74,7 @@ def _tier_table(year: ContractYear, options: tuple[Tier, ...], chosen: Tier | No
 
 
 def _ranked(year: ContractYear, row: Row) -> Iterator[Block]:
-    yield Paragraph(f"{row.label}：{row.basis}（应付日期 {row.due.isoformat()}）", "heading2")
+    yield Paragraph(f"{row.label}：{row.basis}（应付日期{cn_date(row.due)}）", "heading2")
     yield Paragraph(f"排名统计月份：{cn_months(row.ranking_months)}。", keep_with_next=bool(row.ranks))
     if row.ranks:
         rank_rows = [(Cell.of("月份", style="table_header"), Cell.of("全省排名", style="table_header"))]

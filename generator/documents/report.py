@@ -40,7 +40,7 @@ def _change(now: int, before: int | None, word: str) -> str:
     return f"{'增长' if delta >= 0 else '下降'}{percent(abs(delta))}"
 
 
-def _one_place(numerator: int, denominator: int) -> str:
+def _one_place(numerator: int | Decimal, denominator: int) -> str:
     """A mean to one decimal, half-up like every other figure (233 ÷ 31 → 7.5)."""
     return f"{(Decimal(numerator) / Decimal(denominator)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
 
@@ -132,6 +132,9 @@ class _Builder:
             notes.append(f"有 {report.data.skipped_count} 行数据无法读取，已跳过（见数据说明）")
         if report.rank.pending and report.rank.milestone:
             notes.append(f"{report.rank.milestone}付款的排名档位待定（见第六部分）")
+        gaps = [m for m in report.missing if m not in report.ytd.missing]
+        if gaps:
+            notes.append(f"缺少{cn_months(gaps)}的数据，走势图中留空，与这些月份的比较从略")
         return notes
 
     def overview(self) -> Iterator[Block]:
@@ -168,6 +171,9 @@ class _Builder:
             axis_title=f"{daily['noun']}量（{daily['unit']}）", category_axis_title="日", legend=False))
         if len(report.trend) > 1:
             yield self.trend_chart()
+            if report.missing:
+                yield Paragraph(f"注：{cn_months(report.missing)}缺少数据（数据目录中没有该月的导出表），图中留空，"
+                                "前后月份不相连。", "plain")
 
     def summary(self) -> Table:
         report = self.report
@@ -201,6 +207,8 @@ class _Builder:
         return Table(tuple(rows), (44, 22, 22, 24, 22, 24)).small()
 
     def trend_chart(self) -> Chart:
+        """Volume (bars) and the trend rate (a line) month by month; a month without data keeps its place,
+        empty, and the line is broken there rather than drawn across it."""
         report = self.report
         daily = self.exports[self.settings["daily_table"]]
         rates = [r for _, _, r in report.trend]
@@ -293,8 +301,12 @@ class _Builder:
                             "heading2")
             if topic.main_unit:
                 yield Paragraph(f"该类诉求主要由{topic.main_unit}承办。")
-            if topic.case:
-                yield Paragraph(f"典型案例：{topic.case.text}（{topic.case.region}）")
+            for case in topic.cases:
+                where = "，".join(part for part in (case.region, f"{case.unit}承办" if case.unit else "") if part)
+                if case.written:
+                    yield Paragraph(f"典型案例：{case.text}" + (f"（{where}）" if where else ""))
+                else:
+                    yield Paragraph(f"典型案例（按工单信息概述）：{case.text}")
             yield Paragraph(f"建议：{topic.advice}")
 
     def scores(self) -> Iterator[Block]:
@@ -399,7 +411,10 @@ class _Builder:
         entered = [f"{name}（{KINDS[spec.kind].label}）" for name, spec in self.specs.items() if spec.entered]
         if entered:
             yield Paragraph(f"{'、'.join(entered)}取自当月 month.yaml。")
-        yield Paragraph("来电人的姓名、电话、证件号码、住址等个人信息在引用前均已隐去，要求保密的工单（或保密标记无法确定的工单）不予引用。")
+        limit = self.settings.get("min_label_rows", 2)
+        yield Paragraph("月报不引用来电人写的诉求内容：典型案例由运营人员撰写，没有撰写的按工单的分类、地区、承办单位和日期概述，"
+                        "要求保密的工单（或保密标记无法确定的工单）不作为依据；分类、地区、承办单位的名称含个人信息的按"
+                        f"“其他（含个人信息，已隐去）”统计，当月不足{limit}件的合并为“其他（不足{limit}件的合并）”。")
         if report.data.columns_file:
             yield Paragraph(f"导出表的列名按 {report.data.columns_file} 对照。")
         if report.data.skipped_count:
@@ -408,6 +423,8 @@ class _Builder:
                 yield Paragraph(f"{bad.file} 第{bad.row}行 {bad.column}：{bad.message}", "plain")
         if report.data.cleaned:
             yield Paragraph(f"另有{len(report.data.cleaned)}个单元格含有不可见控制字符或疑似被截断的号码，已清理后使用。")
+        for summary in report.data.summaries:
+            yield Paragraph(f"{summary.file} 第{summary.row}行{summary.message}。", "plain")
         for name, quality in report.quality.items():
             table = self.exports[name]["title"]
             findings = []

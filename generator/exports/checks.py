@@ -79,9 +79,13 @@ def _report(year: ContractYear) -> Iterator[Problem]:
         if fid not in tickets:
             yield src.problem(("report", "breakdowns", role), f"工单明细中没有列 “{fid}”（列：{'、'.join(tickets)}）")
     cases = report["cases"]
-    for key, wanted in (("text", "text"), ("confidential", "flag")):
-        if tickets.get(cases[key]) is None or tickets[cases[key]].type != wanted:
+    for key, wanted in (("confidential", "flag"), ("closed", "time")):
+        if key in cases and (tickets.get(cases[key]) is None or tickets[cases[key]].type != wanted):
             yield src.problem(("report", "cases", key), f"应为工单明细中一个 {wanted} 类型的列标识")
+    if "text" in cases:
+        yield src.problem(("report", "cases", "text"), (
+            "月报不再引用来电人写的诉求内容（典型案例由运营人员写在当月 month.yaml 的“典型案例”中，"
+            "没有撰写的按工单的分类、地区、承办单位和日期概述）：请删除这一项"), "warning")
     if cases.get("exclude"):
         yield from _where(src, ("report", "cases", "exclude"), cases["exclude"], tickets)
     for index, ratio in enumerate(report["unit_ratios"]):

@@ -14,14 +14,15 @@ Spreadsheets (.xlsx) always go to the careful reader.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from generator.exports import conditions
-from generator.exports.deidentify import contains_personal_data, deidentify
-from generator.exports.fields import _NO, _YES, MAX_SECONDS, FieldSpec
+from generator.exports.deidentify import contains_personal_data
+from generator.exports.fields import _NO, _YES, INVISIBLE, MAX_SECONDS, FieldSpec
 
 BATCH_ROWS = 50_000  # rows converted at a time: memory stays flat in the size of the month
 
@@ -30,7 +31,8 @@ _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 # A superset of what ``ingest.lost_digits`` finds (the Rust engine has no look-behind): a hit sends the
 # file to the careful reader, which decides.
 _MANGLED = r"[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}|[0-9]{15}000"
-_ISO_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+# Seconds 00-59 only: the engine's parser takes a leap second (:60) that the careful reader refuses.
+_ISO_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:[0-5]\d:[0-5]\d$"
 _FLAGS = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
@@ -58,7 +60,7 @@ class _Fast:
         fields = table.fields
         self.counts = plan.counts_of(table.name)
         self.grouped = [f for f, _ in plan.breakdowns.values() if f in fields]
-        self.times, self.identifier, self.people = table.times, table.identifier, table.people
+        self.times, self.identifier = table.times, table.identifier
         self.checked_labels: set[Any] = set()
         self.ids: list[Any] = []
         self.candidates: dict[Any, tuple[Any, ...]] = {}
@@ -67,11 +69,13 @@ class _Fast:
 
     def read(self, path: Path, encoding: str, header_row: int, header: Sequence[str], index: Mapping[str, int],
              max_rows: int) -> Any:
-        from generator.exports.ingest import Case, Figures, TableRead
+        from generator.exports.ingest import Figures, TableRead, make_case
 
         pl = self.pl
         if len(set(header)) != len(header) or any(not name for name in header):
             raise Declined  # blank or repeated header cells: the careful reader maps columns by position
+        if _lone_carriage_return(path):
+            raise Declined  # a line ended by CR alone: Python's csv ends the row there, the engine does not
         source: Any = path
         if encoding != "utf-8-sig":
             # polars reads UTF-8 only: a GBK export is transcoded in memory (the file is at most 1 GiB).
@@ -105,21 +109,25 @@ class _Fast:
         figures.counts = {c.id: figures.counts.get(c.id, 0) for c in self.counts}
         figures.cross = {c: dict(sorted(units.items())) for c, units in sorted(figures.cross.items())}
         result = TableRead(self.table.name, self.display, figures)
-        for category, ((when, _), text, names, region) in sorted(self.candidates.items()):
-            result.cases[category] = Case(category, deidentify(text, names), region, when.isoformat(sep=" "))
+        result.cases = {category: make_case(category, when, values)
+                        for category, ((when, _), values) in sorted(self.candidates.items())}
         return result
 
     def _batch(self, batch: Any, index: Mapping[str, int]) -> Any:
         pl = self.pl
+        from generator.exports.ingest import _EMPTY_CELL, MAX_FIELD_CHARS, SUMMARY_WORDS, Figures
+
         batch = batch.with_columns(pl.all().fill_null(""))
-        blank = pl.all_horizontal([pl.col(c) == "" for c in batch.columns])
+        blank = pl.all_horizontal([pl.col(c).str.strip_chars(_EMPTY_CELL) == "" for c in batch.columns])
         if batch.select(blank.any()).item():  # rare: the copy is made only when there is a blank row
             batch = batch.filter(~blank)
         if batch.height == 0:
-            from generator.exports.ingest import Figures
-
             return Figures()
-        if any(batch.select([pl.col(c).str.contains(_ILLEGAL).any() for c in batch.columns]).row(0)):
+        checks = [pl.col(c).str.contains(_ILLEGAL).any() for c in batch.columns]
+        # A cell the careful reader refuses as too long, or a row that is the export's own total.
+        checks += [(pl.col(c).str.len_chars() > MAX_FIELD_CHARS).any() for c in batch.columns]
+        checks.append(pl.col(batch.columns[0]).str.strip_chars().is_in(list(SUMMARY_WORDS)).any())
+        if any(batch.select([check.alias(f"k{i}") for i, check in enumerate(checks)]).row(0)):
             raise Declined
         typed = batch.select([self._typed(spec, pl.col(f"c{index[fid]}")).alias(fid)
                               for fid, spec in self.table.fields.items()])
@@ -149,7 +157,7 @@ class _Fast:
                 unread = ~cell.str.contains(r"^[0-9]{1,8}$") | (value > MAX_SECONDS)
             refused = (~empty & unread) | (empty & pl.lit(required))
         elif spec.type in ("label", "id"):
-            value = cell.str.strip_chars()
+            value = cell.str.replace_all(INVISIBLE.pattern, "").str.strip_chars()
             blank = value == ""
             if spec.type == "label" and spec.empty is not None:
                 value, refused = pl.when(blank).then(pl.lit(spec.empty)).otherwise(value), pl.lit(False)
@@ -227,7 +235,9 @@ class _Fast:
                 over = next((i for i, c in enumerate(self.counts) if c.id == average["over"]), None)
                 selected = pl.col(f"m{over}") if over is not None else pl.lit(True)
                 figures.sums[average["label"]] = int(frame.select(pl.col(average["field"]).filter(selected).sum()).item() or 0)
-        if self.plan.cases.get("text") in self.table.fields:
+        from generator.exports.ingest import case_table
+
+        if case_table(self.plan, self.table):
             self._candidates(frame, self.plan.cases)
         return figures
 
@@ -243,22 +253,38 @@ class _Fast:
         return out
 
     def _candidates(self, frame: Any, cases: Mapping[str, Any]) -> None:
-        """Per category, the earliest row that may be quoted (never a confidential one): kept raw until the end."""
+        """Per category, the earliest row a typical case may be composed from (never a confidential one)."""
+        from generator.exports.ingest import case_fields
+
         pl = self.pl
         if self.identifier is None:
             raise Declined  # the careful reader orders by row number then
-        group_field = self.plan.breakdowns["category"][0]
-        region_field = self.plan.breakdowns["region"][0]
-        quotable = (pl.col(cases["confidential"]) == False) & (pl.col(cases["text"]) != "")  # noqa: E712
+        fields = {role: f for role, f in case_fields(self.plan, self.table).items() if f}
+        group_field = fields["category"]
+        citable = pl.col(cases["confidential"]) == False  # noqa: E712
         if cases.get("exclude"):
-            quotable = quotable & ~self._mask(cases["exclude"])
+            citable = citable & ~self._mask(cases["exclude"])
         stamp = self.table.month_field
-        first = (frame.filter(quotable.fill_null(False)).sort([group_field, stamp, self.identifier])
+        first = (frame.filter(citable.fill_null(False)).sort([group_field, stamp, self.identifier])
                  .group_by(group_field, maintain_order=True).first())
-        for row in first.select([group_field, stamp, self.identifier, cases["text"], region_field, *self.people]).iter_rows():
-            category, when, ident, text, region, *names = row
+        roles = list(fields)
+        for row in first.select([stamp, self.identifier, *fields.values()]).iter_rows():
+            when, ident, *values = row
             assert isinstance(when, datetime)
             key = (when, str(ident))
+            category = values[roles.index("category")]
             current = self.candidates.get(category)
             if current is None or key < current[0]:
-                self.candidates[category] = (key, text, tuple(str(n) for n in names if n), region)
+                self.candidates[category] = (key, dict(zip(roles, values, strict=True)))
+
+
+def _lone_carriage_return(path: Path) -> bool:
+    """Whether the file has a CR that is not part of a CRLF (read in blocks: a month may be large)."""
+    with path.open("rb") as stream:
+        tail = b""
+        while block := stream.read(1 << 22):
+            data = tail + block
+            if b"\r" in data and re.search(rb"\r(?!\n)", data[:-1] if len(block) == 1 << 22 else data):
+                return True
+            tail = data[-1:]
+    return False

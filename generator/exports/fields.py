@@ -224,11 +224,17 @@ class Flag(FieldType):
 
 @register
 class Seconds(FieldType):
-    """A non-negative whole number of seconds (12, 12.0 from a spreadsheet)."""
+    """A non-negative number of seconds, exact: 12 (an int), 12.5 (a Decimal), as text or as a spreadsheet number.
+
+    A CSV and a spreadsheet holding the same values read the same: a spreadsheet's 12.5 is 12.5 seconds,
+    not 12, and its TRUE is no number of seconds at all, as the text "TRUE" in a CSV is not.
+    """
 
     name = "seconds"
 
     def bulk(self, spec: FieldSpec, cells: Sequence[Any]) -> list[Any]:
+        if not {type(c) for c in cells} <= {str, int}:
+            raise TypeError("a spreadsheet's number or truth value: read cell by cell")
         values = [int(c) for c in cells] if not spec.optional else [int(c) if c else None for c in cells]
         present = [v for v in values if v is not None]
         if present and (min(present) < 0 or max(present) > MAX_SECONDS):
@@ -236,18 +242,19 @@ class Seconds(FieldType):
         return values
 
     def converter(self, spec: FieldSpec, cells: Sequence[Any]) -> Callable[[Any], Any]:
-        def convert(cell: Any) -> int:
-            if isinstance(cell, int) and not isinstance(cell, bool):
-                number = cell
+        def convert(cell: Any) -> int | Decimal:
+            if isinstance(cell, bool) or (isinstance(cell, str) and cell.strip().upper() in ("TRUE", "FALSE")):
+                raise ValueError("应为秒数（如 12 或 12.5），不是“是/否”")
+            if isinstance(cell, int):
+                number: int | Decimal = cell
             else:
-                text = str(cell).strip()
                 try:
-                    value = Decimal(text)
+                    value = Decimal(str(cell).strip())
                 except InvalidOperation:
-                    raise ValueError("应为秒数（整数）") from None
-                if not value.is_finite() or value != value.to_integral_value():
-                    raise ValueError("应为秒数（整数）")
-                number = int(value)
+                    raise ValueError("应为秒数（如 12 或 12.5）") from None
+                if not value.is_finite():
+                    raise ValueError("应为秒数（如 12 或 12.5）")
+                number = int(value) if value == value.to_integral_value() else value
             if not 0 <= number <= MAX_SECONDS:
                 raise ValueError(f"秒数应在 0 到 {MAX_SECONDS} 之间")
             return number
@@ -278,6 +285,16 @@ def _text(cell: Any) -> str:
     return cell if isinstance(cell, str) else str(cell)
 
 
+# Characters that show nothing (zero-width spaces and joiners, soft hyphens, byte-order marks, direction
+# marks): a label pasted with one must group with the same label typed plainly, and no document shows them.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def plain_label(text: str) -> str:
+    """A label as it groups and is shown: without invisible characters and surrounding blanks."""
+    return INVISIBLE.sub("", text).strip() if INVISIBLE.search(text) else text.strip()
+
+
 @register
 class Label(FieldType):
     """A name used to group rows (category, town, unit)."""
@@ -285,7 +302,7 @@ class Label(FieldType):
     name = "label"
 
     def bulk(self, spec: FieldSpec, cells: Sequence[Any]) -> list[Any]:
-        values = [c.strip() for c in cells]
+        values = [plain_label(c) for c in cells]
         if spec.empty is not None:
             return [v or spec.empty for v in values]
         if "" in values and not spec.optional:
@@ -293,7 +310,15 @@ class Label(FieldType):
         return values
 
     def converter(self, spec: FieldSpec, cells: Sequence[Any]) -> Callable[[Any], Any]:
-        return _text
+        def convert(cell: Any) -> str:
+            value = plain_label(_text(cell))
+            if value or spec.optional:
+                return value
+            if spec.empty is not None:
+                return spec.empty
+            raise ValueError("不能为空")
+
+        return convert
 
 
 @register

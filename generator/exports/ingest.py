@@ -5,8 +5,9 @@ declares (``exports``), mapped to the platform's headers by the nearest ``column
 UTF-8 (with or without BOM) or GBK/GB18030; a header row is found below title rows; times in any form
 Excel or WPS writes are read by sniffing each column once. Every row that cannot be read is located
 (file, row, column, the rule it breaks). What leaves this module is counts by the contract's
-definitions, the candidate case texts already de-identified, and data-quality findings: no caller's
-personal data.
+definitions, the structured fields of the tickets a typical case may be composed from, and data-quality
+findings. No caller's words leave it: free text, names and numbers are read only to be counted or
+checked, never kept; a grouping label that looks personal or that too few rows share is not shown by name.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ import stat
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
 from generator.errors import InputError, Problem
 from generator.exports import conditions
-from generator.exports.deidentify import contains_personal_data, deidentify
+from generator.exports.deidentify import contains_personal_data
 from generator.exports.fields import TYPES, FieldSpec
 from generator.source.loader import load_file, os_reason
 
@@ -48,7 +49,14 @@ HEADER_SEARCH_ROWS = 20
 MAX_BAD_SHARE = Decimal("0.05")
 # Duplicates and impossible times beyond this share make the month's data unusable as it stands.
 MAX_QUALITY_SHARE = Decimal("0.05")
-PERSONAL_LABEL = "（含个人信息，已隐去）"
+PERSONAL_LABEL = "其他（含个人信息，已隐去）"
+# A label fewer rows of the month share than this is not shown by name: a town, a category or a unit is
+# shared by many tickets, an address, a phone number or a name typed into the column by one.
+DEFAULT_MIN_LABEL_ROWS = 2
+# A row whose first cell says this and whose time is empty is the export's own total, not a record.
+SUMMARY_WORDS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "合  计", "总  计", "合 计", "总 计"})
+# A row of nothing but blanks, or the DOS end-of-file mark (^Z) some old exports end with, is no record.
+_EMPTY_CELL = " \t\r\n\x1a\u3000\xa0"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SCIENTIFIC = re.compile(r"(?<![0-9.])[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}(?![0-9])")
 _ZEROED_ID = re.compile(r"(?<![0-9])[0-9]{15}000(?![0-9])")
@@ -106,6 +114,7 @@ class Plan:
     breakdowns: Mapping[str, tuple[str, str]]  # role → (field, title), all on tickets
     cases: Mapping[str, Any]
     averages: tuple[Mapping[str, Any], ...]
+    min_label_rows: int = DEFAULT_MIN_LABEL_ROWS
 
     def counts_of(self, table: str) -> tuple[CountSpec, ...]:
         """The counts made on one table, in declaration order."""
@@ -117,7 +126,7 @@ class Plan:
         text = repr((sorted((n, t.month_field, sorted((f.id, f.name, f.type, f.values, f.empty, f.optional)
                                                        for f in t.fields.values())) for n, t in self.tables.items()),
                      [(c.id, c.table, sorted((k, repr(v)) for k, v in c.where.items())) for c in self.counts],
-                     sorted(self.breakdowns.items()), repr(self.cases), repr(self.averages)))
+                     sorted(self.breakdowns.items()), repr(self.cases), repr(self.averages), self.min_label_rows))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -131,7 +140,8 @@ def plan_of(data: Mapping[str, Any]) -> Plan:
     counts = tuple(CountSpec(cid, c["label"], c["table"], c["where"]) for cid, c in data["scoring"]["counts"].items())
     report = data["report"]
     breakdowns = {role: _breakdown(role, value) for role, value in report["breakdowns"].items()}
-    return Plan(tables, counts, breakdowns, report["cases"], tuple(report.get("averages", ())))
+    return Plan(tables, counts, breakdowns, report["cases"], tuple(report.get("averages", ())),
+                report.get("min_label_rows", DEFAULT_MIN_LABEL_ROWS))
 
 
 def _breakdown(role: str, value: Any) -> tuple[str, str]:
@@ -153,25 +163,54 @@ class BadRow:
     message: str
     value: str = ""  # the cell's text, for the console only: never written into a document
 
+    @property
+    def shown(self) -> str:
+        """The cell's text for the console, unless it looks personal (then the console says so instead)."""
+        if not self.value:
+            return ""
+        return "（含个人信息，不显示）" if contains_personal_data(self.value) else f"“{self.value}”"
+
     def format(self) -> str:
         """``file:row: column: message`` (with the cell's text, for the console)."""
-        shown = f"（实际是 “{self.value}”）" if self.value else ""
+        shown = f"（实际是 {self.shown}）" if self.value else ""
         return f"{self.file}:{self.row}: {self.column}: {self.message}{shown}"
 
     def problem(self, severity: str = "error") -> Problem:
         """As a located problem for the console."""
-        shown = f"，实际是 “{self.value}”" if self.value else ""
+        shown = f"，实际是 {self.shown}" if self.value else ""
         return Problem(self.file, self.row, 1, self.column, f"{self.message}{shown}", severity)
+
+
+def summarised(rows: Sequence[BadRow], severity: str = "error", examples: int = 3) -> list[Problem]:
+    """The rows as console problems, one per file, column and rule: a rule many rows break is said once,
+    with how many rows and the first few of them (the message itself says how to fix it)."""
+    groups: dict[tuple[str, str, str], list[BadRow]] = {}
+    for row in rows:
+        groups.setdefault((row.file, row.column, row.message), []).append(row)
+    out: list[Problem] = []
+    for (file, column, message), found in groups.items():
+        if len(found) <= examples:
+            out += [row.problem(severity) for row in found]
+            continue
+        listed = "、".join(str(row.row) for row in found[:examples])
+        out.append(Problem(file, found[0].row, 1, column, f"{message}（共 {len(found)} 行，例如第 {listed} 行）", severity))
+    return out
 
 
 @dataclass(frozen=True)
 class Case:
-    """A typical case of a category: its text de-identified, the region and time it came from."""
+    """The ticket a typical case of a category may be composed from: its structured fields, never its words.
+
+    The earliest ticket of the category that may be cited (not confidential, not excluded); labels that
+    are not shown by name are empty here.
+    """
 
     category: str
-    text: str
-    region: str
-    when: str
+    accepted: str  # the day (ISO)
+    region: str = ""
+    unit: str = ""
+    kind: str = ""  # the type of demand (投诉, 求助 …), when the report breaks tickets down by type
+    closed: str = ""  # the day it was closed (ISO), if it was
 
 
 @dataclass
@@ -182,7 +221,7 @@ class Figures:
     counts: dict[str, int] = field(default_factory=dict)
     daily: dict[str, dict[str, int]] = field(default_factory=dict)
     groups: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
-    sums: dict[str, int] = field(default_factory=dict)
+    sums: dict[str, int | Decimal] = field(default_factory=dict)
     cross: dict[str, dict[str, int]] = field(default_factory=dict)  # category → unit → rows
 
     def __add__(self, other: Figures) -> Figures:
@@ -200,7 +239,7 @@ class Figures:
         return self.groups.get(field, {})
 
 
-def _add(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+def _add(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(a)
     for key, value in b.items():
         out[key] = out.get(key, 0) + value
@@ -240,6 +279,7 @@ class TableRead:
     cleaned: list[BadRow] = field(default_factory=list)
     quality: Quality = field(default_factory=Quality)
     cases: dict[str, Case] = field(default_factory=dict)
+    summaries: list[BadRow] = field(default_factory=list)  # the export's own total rows, skipped
 
 
 # -- finding the files ------------------------------------------------------------------------------
@@ -436,6 +476,77 @@ def lost_digits(value: object) -> bool:
     return bool(_SCIENTIFIC.search(value)) or any(not id_checksum_ok(m) for m in _ZEROED_ID.findall(value))
 
 
+def _blank(row: Sequence[Any]) -> bool:
+    """Whether a row holds nothing: empty cells, blanks, or the ^Z an old export ends with."""
+    # any() is false for a blank row, and also for a row of zeros from a spreadsheet: look closer then.
+    return all(c is None or (isinstance(c, str) and not c.strip(_EMPTY_CELL)) for c in row)
+
+
+def case_table(plan: Plan, table: TableSpec) -> bool:
+    """Whether typical cases are composed from this table's rows (it holds the category and the confidential flag)."""
+    category = plan.breakdowns.get("category", ("", ""))[0]
+    return category in table.fields and plan.cases.get("confidential") in table.fields
+
+
+def case_fields(plan: Plan, table: TableSpec) -> dict[str, str]:
+    """The columns a typical case is composed from, by role ("" when the table lacks the role's column)."""
+    roles = {role: plan.breakdowns.get(role, ("", ""))[0] for role in ("category", "region", "unit", "type")}
+    roles["closed"] = plan.cases.get("closed", "")
+    return {role: f if f in table.fields else "" for role, f in roles.items()}
+
+
+def make_case(category: str, when: Any, values: Mapping[str, Any]) -> Case:
+    """A case from the structured fields of its ticket (a closing time as its day)."""
+    closed = values.get("closed")
+    return Case(category, when.date().isoformat(), str(values.get("region") or ""), str(values.get("unit") or ""),
+                str(values.get("type") or ""), closed.date().isoformat() if closed else "")
+
+
+def protect_labels(read: TableRead, plan: Plan, table: TableSpec) -> TableRead:
+    """Labels fewer than ``plan.min_label_rows`` rows share are counted together, not shown by name.
+
+    A value typed into a grouping column by one ticket (an address in 所属乡镇, a phone number in
+    诉求分类) is what such rare values are; the detector of personal data has already replaced the
+    ones it recognises. Every place a label is shown (groups, the category × unit table, the cases)
+    gets the same replacement, so a hidden value appears nowhere.
+    """
+    limit = plan.min_label_rows
+    figures = read.figures
+    rare: dict[str, set[str]] = {}
+    for fid, groups in figures.groups.items():
+        rare[fid] = {label for label, counts in groups.items() if counts["rows"] < limit and label != PERSONAL_LABEL}
+        if rare[fid]:
+            merged: dict[str, dict[str, int]] = {}
+            for label, counts in groups.items():
+                key = rare_label(limit) if label in rare[fid] else label
+                merged[key] = _add(merged.get(key, {}), counts)
+            figures.groups[fid] = dict(sorted(merged.items()))
+    category, unit = plan.breakdowns.get("category", ("", ""))[0], plan.breakdowns.get("unit", ("", ""))[0]
+    if figures.cross and (rare.get(category) or rare.get(unit)):
+        cross: dict[str, dict[str, int]] = {}
+        for cat, units in figures.cross.items():
+            row = cross.setdefault(rare_label(limit) if cat in rare.get(category, ()) else cat, {})
+            for name, n in units.items():
+                key = rare_label(limit) if name in rare.get(unit, ()) else name
+                row[key] = row.get(key, 0) + n
+        figures.cross = {c: dict(sorted(u.items())) for c, u in sorted(cross.items())}
+    region = plan.breakdowns.get("region", ("", ""))[0]
+    hidden = {"region": rare.get(region, set()), "unit": rare.get(unit, set()), "kind": set()}
+    cases = {}
+    for name, case in read.cases.items():
+        if name in rare.get(category, ()) or name == PERSONAL_LABEL:
+            continue
+        cleared = {role: "" for role, values in hidden.items() if getattr(case, role) in values or getattr(case, role) == PERSONAL_LABEL}
+        cases[name] = replace(case, **cleared)
+    read.cases = cases
+    return read
+
+
+def rare_label(limit: int) -> str:
+    """The label rare values are counted under."""
+    return f"其他（不足{limit}件的合并）"
+
+
 class _Reader:
     """Reads one table chunk by chunk into its figures."""
 
@@ -451,15 +562,16 @@ class _Reader:
         self.cross: Counter[tuple[Any, Any]] = Counter()
         category, unit = plan.breakdowns.get("category", ("", ""))[0], plan.breakdowns.get("unit", ("", ""))[0]
         self.cross_fields = (category, unit) if category in table.fields and unit in table.fields else None
-        self.sums: dict[str, int] = {}
+        self.sums: dict[str, int | Decimal] = {}
         self.result = TableRead(table.name, display, Figures())
         self.seen_ids: set[str] = set()
         self.checked_labels: dict[str, set[str]] = {f: set() for f in self.groups}
         self.hidden_labels: dict[str, set[str]] = {f: set() for f in self.groups}
         self.candidates: dict[str, tuple[Any, ...]] = {}
-        self.times, self.identifier, self.personal = table.times, table.identifier, table.people
-        self.cases = plan.cases if plan.cases.get("text") in table.fields else None
+        self.times, self.identifier = table.times, table.identifier
+        self.cases = plan.cases if case_table(plan, table) else None
         self.wanted = (int(month[:4]), int(month[5:]))
+        self.stamp_column = index[table.month_field]
 
     def chunk(self, rows: Sequence[list[Any]], first: int) -> None:
         width = max(max(self.index.values()) + 1, self.header_width)
@@ -467,8 +579,9 @@ class _Reader:
         numbers: list[int] = []
         bad: dict[int, BadRow] = {}
         for number, row in enumerate(rows, start=first):
-            # any() is false for a blank row, and also for a row of zeros from a spreadsheet: look closer then.
-            if not any(row) and all(c in ("", None) for c in row):
+            if _blank(row):
+                continue
+            if self._summary(row, number):
                 continue
             if len(row) < width:
                 row = [*row, *[""] * (width - len(row))]
@@ -506,6 +619,16 @@ class _Reader:
         if numbers:
             self._count(columns, numbers)
 
+    def _summary(self, row: Sequence[Any], number: int) -> bool:
+        """Whether the row is the export's own total (合计, 总计), noted and skipped."""
+        first = next((c for c in row if c not in ("", None)), "")
+        stamp = row[self.stamp_column] if self.stamp_column < len(row) else ""
+        if not (isinstance(first, str) and first.strip() in SUMMARY_WORDS and stamp in ("", None)):
+            return False
+        self.result.summaries.append(BadRow(self.display, number, "整行", (
+            f"是导出表的“{first.strip()}”行，不是{self.table.noun}记录，已跳过（不计入统计）")))
+        return True
+
     def _clean(self, fid: str, cells: Sequence[Any], numbers: list[int]) -> Sequence[Any]:
         spec = self.table.fields[fid]
         # A column of text is searched once, joined; only a column with a hit is looked at cell by cell.
@@ -516,8 +639,9 @@ class _Reader:
         if spec.type in ("person", "personal") and (joined is None or lost_digits(joined)):
             for offset, cell in enumerate(cells):
                 if lost_digits(cell):
-                    self.result.cleaned.append(BadRow(self.display, numbers[offset], spec.name,
-                                                      "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），已隐去，不作为数据使用"))
+                    self.result.cleaned.append(BadRow(self.display, numbers[offset], spec.name, (
+                        "疑似被 Excel 截断的号码（科学计数法或末尾变为 000），不作为数据使用；"
+                        "以后导出前请在 Excel 中把这一列设为“文本”格式")))
         if joined is None or _XML_ILLEGAL.search(joined):
             out = []
             for offset, cell in enumerate(cells):
@@ -547,10 +671,10 @@ class _Reader:
                 over = next((i for i, c in enumerate(self.counts) if c.id == average["over"]), None)
                 selected = vectors[over] if over is not None else [True] * rows
                 total = sum(v for v, ok in zip(columns[average["field"]], selected, strict=True) if ok and v is not None)
-                self.sums[average["label"]] = self.sums.get(average["label"], 0) + int(total)
+                self.sums[average["label"]] = self.sums.get(average["label"], 0) + total  # exact: 12.5 s stays 12.5
         self._quality(columns, numbers)
         if self.cases:
-            self._candidates(columns, numbers)
+            self._candidates(columns, numbers, labels)
 
     def _labels(self, fid: str, values: list[Any], numbers: list[int]) -> list[Any]:
         """Group labels, with any that hold personal data replaced (named by row and column, never shown)."""
@@ -559,10 +683,12 @@ class _Reader:
             seen.add(value)
             if isinstance(value, str) and contains_personal_data(value):
                 hidden.add(value)
-                self.result.quality.personal_labels += values.count(value)
-                self.result.quality.note(BadRow(self.display, numbers[values.index(value)], self.table.fields[fid].name,
-                                                f"分类名称中含有个人信息，已按“{PERSONAL_LABEL}”统计"))
         if hidden.intersection(values):
+            for offset, value in enumerate(values):
+                if value in hidden:
+                    self.result.quality.personal_labels += 1
+                    self.result.quality.note(BadRow(self.display, numbers[offset], self.table.fields[fid].name,
+                                                    f"名称中含有个人信息，已按“{PERSONAL_LABEL}”统计"))
             return [PERSONAL_LABEL if v in hidden else v for v in values]
         return values
 
@@ -587,26 +713,24 @@ class _Reader:
                     quality.note(BadRow(self.display, numbers[offset], self.table.fields[later].name,
                                         f"早于{self.table.fields[earlier].name}（时间先后不可能，请核实）"))
 
-    def _candidates(self, columns: dict[str, list[Any]], numbers: list[int]) -> None:
-        """Per category, the earliest row that may be quoted (never a confidential one)."""
+    def _candidates(self, columns: dict[str, list[Any]], numbers: list[int], labels: Mapping[str, list[Any]]) -> None:
+        """Per category, the earliest row a typical case may be composed from (never a confidential one)."""
         cases = self.cases or {}
-        group_field = self.plan.breakdowns["category"][0]
-        region_field = self.plan.breakdowns["region"][0]
         excluded = conditions.test_all(cases.get("exclude", {}), columns, len(numbers)) if cases.get("exclude") else None
-        texts, secret = columns[cases["text"]], columns[cases["confidential"]]
-        people = [columns[f] for f in self.personal]
+        secret = columns[cases["confidential"]]
         identifiers = columns[self.identifier] if self.identifier else numbers
         stamps = columns[self.table.month_field]
-        for offset, text in enumerate(texts):
-            # A flag that could not be read with certainty is None: such a row is never quoted.
-            if secret[offset] is not False or not text or (excluded and excluded[offset]):
+        fields = case_fields(self.plan, self.table)
+        shown = {role: labels[f] if f in labels else columns[f] for role, f in fields.items() if f}
+        for offset, stamp in enumerate(stamps):
+            # A flag that could not be read with certainty is None: such a row is never cited.
+            if secret[offset] is not False or (excluded and excluded[offset]):
                 continue
-            category = columns[group_field][offset]
-            key = (stamps[offset], str(identifiers[offset]))
+            category = shown["category"][offset]
+            key = (stamp, str(identifiers[offset]))
             current = self.candidates.get(category)
             if current is None or key < current[0]:
-                names = tuple(str(p[offset]) for p in people if p[offset])
-                self.candidates[category] = (key, text, names, columns[region_field][offset])
+                self.candidates[category] = (key, {role: values[offset] for role, values in shown.items()})
 
     def finish(self) -> TableRead:
         figures = self.result.figures
@@ -634,8 +758,8 @@ class _Reader:
         figures.sums = dict(self.sums)
         for (category, unit), n in sorted(self.cross.items()):
             figures.cross.setdefault(category, {})[unit] = n
-        for category, ((when, _), text, names, region) in sorted(self.candidates.items()):
-            self.result.cases[category] = Case(category, deidentify(text, names), region, when.isoformat(sep=" "))
+        self.result.cases = {category: make_case(category, when, values)
+                             for category, ((when, _), values) in sorted(self.candidates.items())}
         return self.result
 
 
@@ -645,7 +769,7 @@ def read_table(path: Path, display: str, plan: Plan, table: TableSpec, names: Ma
     if path.suffix == ".csv":
         fast = _read_clean_csv(path, display, plan, table, names, month, columns_file)
         if fast is not None:
-            return fast
+            return protect_labels(fast, plan, table)
     chunks = _chunks(path, display)
     head = next(chunks, [])
     header_row, index, width, _ = _header(head, display, table, names, columns_file)
@@ -658,7 +782,7 @@ def read_table(path: Path, display: str, plan: Plan, table: TableSpec, names: Ma
         if chunk:
             reader.chunk(chunk, first)
         first += len(chunk)
-    return reader.finish()
+    return protect_labels(reader.finish(), plan, table)
 
 
 def _read_clean_csv(path: Path, display: str, plan: Plan, table: TableSpec, names: Mapping[str, str], month: str,

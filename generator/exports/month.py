@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from generator import caching
 from generator.errors import InputError, Problem
+from generator.exports import cases as staff_cases
+from generator.exports.cases import StaffCase
 from generator.exports.ingest import (
     MAX_BAD_SHARE,
     MAX_QUALITY_SHARE,
@@ -26,6 +29,7 @@ from generator.exports.ingest import (
     month_files,
     plan_of,
     read_exports,
+    summarised,
 )
 from generator.rules.inputs import KINDS, BadValue, InputSpec, specs_of
 from generator.rules.model import ContractYear
@@ -34,7 +38,11 @@ from generator.source.loader import load_file
 
 @dataclass(frozen=True)
 class MonthData:
-    """Everything read for one month."""
+    """Everything read for one month (what staff wrote reaches the JSON only as the report's cases)."""
+
+    # The report's cases are what it publishes; the tickets they may be composed from and what staff wrote
+    # before the checks stay out of the JSON.
+    json_hidden: ClassVar[tuple[str, ...]] = ("staff_cases", "cases")
 
     month: str
     figures: Mapping[str, Figures]
@@ -46,6 +54,8 @@ class MonthData:
     cleaned: tuple[BadRow, ...] = ()
     columns_file: str | None = None
     rows: Mapping[str, int] = field(default_factory=dict)
+    staff_cases: tuple[StaffCase, ...] = ()  # the typical cases staff wrote in month.yaml, screened
+    summaries: tuple[BadRow, ...] = ()  # the exports' own total rows, skipped
 
 
 def entered_inputs(year: ContractYear) -> dict[str, InputSpec]:
@@ -53,8 +63,8 @@ def entered_inputs(year: ContractYear) -> dict[str, InputSpec]:
     return {name: spec for name, spec in specs_of(year.data["scoring"]).items() if spec.entered}
 
 
-def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
-    """month.yaml read against the inputs the year declares; every problem located, with the line to write."""
+def read_month_file(path: Path, display: str, year: ContractYear) -> tuple[dict[str, Any], list[StaffCase]]:
+    """month.yaml: the inputs the year declares and the typical cases staff wrote; every problem located."""
     specs = entered_inputs(year)
     bounds = (year.rank_best, year.rank_worst)
     if not path.exists() and not path.is_symlink():
@@ -65,7 +75,13 @@ def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise InputError([document.problem((), "month.yaml 应为 “名称: 数值” 的映射，每行一项")])
     problems: list[Problem] = []
+    cases: list[StaffCase] = []
+    if staff_cases.KEY in data and staff_cases.KEY not in specs:
+        cases, found = staff_cases.read_cases(document, data[staff_cases.KEY])
+        problems += found
     for key in data:
+        if key == staff_cases.KEY and key not in specs:
+            continue
         if key not in specs:
             close = [n for n in specs if n[:2] == str(key)[:2]]
             hint = f"（是不是 “{close[0]}”？）" if close else ""
@@ -83,14 +99,14 @@ def read_inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
             problems.append(document.problem((name,), f"{name}：{exc}；例如 {name}: {kind.example(spec, bounds)}"))
     if problems:
         raise InputError(problems)
-    return values
+    return values, cases
 
 
-def _inputs(path: Path, display: str, year: ContractYear) -> dict[str, Any]:
-    """month.yaml's inputs, read once per run while the file is unchanged (a missing one: what to write)."""
+def _month_file(path: Path, display: str, year: ContractYear) -> tuple[dict[str, Any], list[StaffCase]]:
+    """month.yaml's inputs and cases, read once per run while the file is unchanged (a missing one: what to write)."""
     ident = caching.identity(path)[0] if path.is_file() else "missing"
     return caching.remembered("inputs", f"{path.resolve()}\0{ident}\0{year.fingerprint}",
-                              lambda: read_inputs(path, display, year))
+                              lambda: read_month_file(path, display, year))
 
 
 def load_month(data_dir: Path, month: str, year: ContractYear, skip_bad_rows: bool = False) -> MonthData:
@@ -99,7 +115,7 @@ def load_month(data_dir: Path, month: str, year: ContractYear, skip_bad_rows: bo
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "", (
             f"没有 {month} 的数据目录 {folder}（示例数据可用 gen sample-data --month {month} 生成）"))])
-    inputs = _inputs(folder / "month.yaml", f"{month}/month.yaml", year)
+    inputs, written = _month_file(folder / "month.yaml", f"{month}/month.yaml", year)
     plan = plan_of(year.data)
     tables, columns_file = _tables(data_dir, month, plan)
     _refuse(month, tables, skip_bad_rows)
@@ -118,6 +134,8 @@ def load_month(data_dir: Path, month: str, year: ContractYear, skip_bad_rows: bo
         cleaned=tuple(c for t in tables.values() for c in t.cleaned),
         columns_file=columns_file,
         rows={name: t.figures.rows + t.bad_count for name, t in tables.items()},
+        staff_cases=tuple(written),
+        summaries=tuple(b for t in tables.values() for b in t.summaries),
     )
 
 
@@ -143,18 +161,28 @@ def _read(data_dir: Path, month: str, plan: Plan, name: str | None) -> tuple[dic
         return {t: _table_from_json(v) for t, v in hit["tables"].items()}, hit["columns_file"]
     tables, columns_file = read_exports(data_dir, month, plan)
     if name and not any(t.bad_count or t.cleaned for t in tables.values()):
-        caching.store("month", name, {"tables": {t: asdict(v) for t, v in tables.items()}, "columns_file": columns_file})
+        caching.store("month", name, {"tables": {t: _table_to_json(v) for t, v in tables.items()}, "columns_file": columns_file})
     return tables, columns_file
+
+
+def _table_to_json(read: TableRead) -> dict[str, Any]:
+    raw = asdict(read)
+    # A sum of fractional seconds is exact (a Decimal): kept as its text.
+    raw["figures"]["sums"] = {k: str(v) if isinstance(v, Decimal) else v for k, v in read.figures.sums.items()}
+    return raw
 
 
 def _table_from_json(raw: Mapping[str, Any]) -> TableRead:
     quality = raw["quality"]
+    figures = Figures(**raw["figures"])
+    figures.sums = {k: Decimal(v) if isinstance(v, str) else v for k, v in figures.sums.items()}
     return TableRead(
-        raw["name"], raw["file"], Figures(**raw["figures"]), raw["bad_count"], [BadRow(**b) for b in raw["bad"]],
+        raw["name"], raw["file"], figures, raw["bad_count"], [BadRow(**b) for b in raw["bad"]],
         [BadRow(**b) for b in raw["cleaned"]],
         Quality(quality["duplicates"], quality["out_of_order"], quality["personal_labels"],
                 [BadRow(**b) for b in quality["examples"]]),
         {k: Case(**v) for k, v in raw["cases"].items()},
+        [BadRow(**b) for b in raw["summaries"]],
     )
 
 
@@ -172,9 +200,9 @@ def _refuse(month: str, tables: Mapping[str, TableRead], skip_bad_rows: bool) ->
             problems.append(Problem(table.file, 1, 1, "", (
                 f"{table.bad_count} 行无法读取，占 {table.bad_count * 100 / total:.1f}%，超过 {MAX_BAD_SHARE * 100:.0f}%："
                 "这样的月报不可靠，跳过坏行也不能生成，请先修正导出表（前几处问题见下）")))
-            problems += [b.problem() for b in table.bad[:10]]
+            problems += summarised(table.bad)[:10]
         elif table.bad_count and not skip_bad_rows:
-            problems += [b.problem() for b in table.bad]
+            problems += summarised(table.bad)
             listed = f"，以上列出前 {len(table.bad)} 行" if table.bad_count > len(table.bad) else ""
             notes.append(f"{table.file} 共 {table.bad_count} 行无法读取{listed}：请按提示修正；"
                          "确认无误后也可加 --skip-bad-rows 跳过这些行（月报中会注明）。")
@@ -182,6 +210,6 @@ def _refuse(month: str, tables: Mapping[str, TableRead], skip_bad_rows: bool) ->
         if doubtful and doubtful / max(table.figures.rows, 1) > MAX_QUALITY_SHARE:
             problems.append(Problem(table.file, 1, 1, "", (
                 f"重复编号或时间先后不可能的行共 {doubtful} 行，超过 {MAX_QUALITY_SHARE * 100:.0f}%：请先核实导出表")))
-            problems += [b.problem() for b in table.quality.examples[:10]]
+            problems += summarised(table.quality.examples)[:10]
     if problems:
         raise InputError(problems, "\n".join(notes))

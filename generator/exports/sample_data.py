@@ -4,8 +4,9 @@ Everything contract-specific comes from the contract year in force: the export c
 values (``exports``), the regions, places, categories and units (``sample``), the yearly call volume
 (``project.annual_calls`` × ``scale``), the staffing floor, the ranking range and the month.yaml inputs
 (``scoring.inputs``). What the generator knows is how 12345 exports look in general: a seasonal curve,
-weekday and hour-of-day patterns, callers' personal details in the free text (so that masking is
-exercised), and the usual roles of the standard columns.
+weekday and hour-of-day patterns, callers' personal details in the free text (which no report copies),
+and the usual roles of the standard columns; a column it has no role for is filled with plausible values
+of its type, so nothing a contract declares stays empty.
 """
 
 from __future__ import annotations
@@ -89,20 +90,50 @@ class _Month:
         breakdowns = contract.data["report"]["breakdowns"]
         self.region_field = breakdowns["region"]["field"] if isinstance(breakdowns["region"], Mapping) else "region"
         self.quality = self.rng.uniform(0.93, 0.985)
+        self.serial = 0
 
     def value(self, field: Mapping[str, Any], fid: str) -> Any:
-        """A plausible value for a column this generator has no special knowledge of."""
+        """A plausible value for a column this generator has no special knowledge of (every declared column is
+        filled, so a count or an indicator a contract newly declares on it has something to count)."""
         rng = self.rng
         kind = field["type"]
+        self.serial += 1
         if kind == "flag":
             return "是" if rng.random() < 0.85 else "否"
         if kind == "choice":
             return rng.choice(field["values"])
         if kind in ("seconds", "number"):
             return rng.randrange(0, 600)
+        if kind == "id":
+            return f"{fid.upper()}{self.year}{self.month:02d}{self.serial:07d}"
+        if kind == "label":
+            return f"{field['name']}{rng.randrange(1, 6)}"
+        if kind == "person":
+            return _name(rng)
+        if kind == "personal":
+            return _phone(rng)
         if kind == "time":
-            return ""
-        return f"{fid}-{rng.randrange(1000)}"
+            return None  # placed between the row's other times (see ``row``)
+        return f"{field['name']}（示例）{rng.randrange(1000)}"
+
+    def row(self, fields: Mapping[str, Any], known: Mapping[str, Any]) -> list[Any]:
+        """A row of every declared column: the known values, the others made up; a time column the generator
+        does not know lies between the row's times before and after it (declared in the order a record
+        moves through them), sometimes empty when the column may be."""
+        values = {f: known[f] if f in known else self.value(spec, f) for f, spec in fields.items()}
+        times = [f for f, spec in fields.items() if spec["type"] == "time"]
+        for index, fid in enumerate(times):
+            if values[fid] is not None:
+                continue
+            before = next((values[f] for f in reversed(times[:index]) if values[f]), "")
+            after = next((values[f] for f in times[index + 1:] if values[f]), "")
+            if not before or (fields[fid].get("optional") and self.rng.random() < 0.08):
+                values[fid] = ""
+                continue
+            start = datetime.fromisoformat(before)
+            end = datetime.fromisoformat(after) if after else start + timedelta(hours=self.rng.randrange(1, 72))
+            values[fid] = _stamp(start + (end - start) * self.rng.random())
+        return list(values.values())
 
     def calls(self) -> tuple[list[str], list[list[Any]], list[tuple[datetime, str]]]:
         fields = self.exports["calls"]["fields"]
@@ -120,7 +151,7 @@ class _Month:
                 "wait_seconds": int(rng.expovariate(1 / 11)) if answered else (rng.randrange(15, 90) if wants else 0),
                 "talk_seconds": rng.randrange(40, 420) if answered else 0, "caller": phone,
             }
-            row = [known[f] if f in known else self.value(spec, f) for f, spec in fields.items()]
+            row = self.row(fields, known)
             extras = {"呼叫编号": f"C{self.year}{self.month:02d}{number:07d}", "主叫号码": phone,
                       "坐席工号": f"A{rng.randrange(1, 40):03d}" if answered else ""}
             rows.append([extras[name] for name in extra[:1]] + row + [extras[name] for name in extra[1:]])
@@ -135,8 +166,7 @@ class _Month:
         online = [(when, _phone(self.rng)) for when in _times(self.rng, self.year, self.month, round(len(answered) * 0.23))]
         rows = []
         for number, (when, phone) in enumerate(sorted(answered + online), start=1):
-            known = self.ticket(number, when, phone, fields)
-            rows.append([known[f] if f in known else self.value(spec, f) for f, spec in fields.items()])
+            rows.append(self.row(fields, self.ticket(number, when, phone, fields)))
         return [spec["name"] for spec in fields.values()], rows
 
     def ticket(self, number: int, when: datetime, phone: str, fields: Mapping[str, Any]) -> dict[str, Any]:

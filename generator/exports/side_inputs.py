@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from generator.errors import InputError, Problem
@@ -13,13 +15,45 @@ from generator.rules.payment import Payment
 from generator.source.loader import Document, load_file
 from generator.source.schema import schema_problems
 
+# A number written with thousands separators inside a flow mapping ({milestone: m2, amount: 580,000.00}):
+# YAML takes the comma for the end of the entry, and the rest (000.00) for a key of its own.
+_GROUPED_IN_FLOW = re.compile(r"\{[^}#]*:\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?)")
+
 
 def _checked(path: Path, schema: str) -> Document:
-    document = load_file(path, path.name)
-    problems = schema_problems(document, schema)
+    try:
+        document = load_file(path, path.name)
+    except InputError as error:
+        raise InputError(_grouped_numbers(path) or error.problems) from None
+    # One problem, one message: a value that breaks two rules of one schema (a format and a pattern) is said once.
+    first: dict[tuple[str, int, str], Problem] = {}
+    for problem in schema_problems(document, schema):
+        first.setdefault((problem.file, problem.line, problem.path), problem)
+    problems = list(first.values())
     if problems:
         raise InputError(problems)
     return document
+
+
+def _grouped_numbers(path: Path) -> list[Problem]:
+    """Problems for numbers with thousands separators in a {…} mapping, which break the file's structure."""
+    try:
+        lines = path.read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = []
+    for number, line in enumerate(lines, start=1):
+        for match in _GROUPED_IN_FLOW.finditer(line):
+            figure = match.group(1)
+            found.append(Problem(path.name, number, match.start(1) + 1, "", (
+                f"{figure} 中的逗号在 {{…}} 写法中会被当作两项之间的分隔：请写成 {figure.replace(',', '')}"
+                f"（或加引号 \"{figure}\"）")))
+    return found
+
+
+def _amount(raw: object) -> Decimal:
+    """An amount as written: a number, or text with thousands separators (580,000.00)."""
+    return to_decimal(raw.replace(",", "") if isinstance(raw, str) else raw)
 
 
 def _rank(document: Document, key: tuple[str, ...], raw: object, year: ContractYear) -> tuple[int | None, Problem | None]:
@@ -72,23 +106,24 @@ def rankings_from_data(data_dir: Path, year: ContractYear, months: list[str]) ->
 
 
 def load_payments(path: Path, year: ContractYear) -> tuple[list[Payment], list[Problem]]:
-    """Actual payments and the warnings about them: a payment naming no milestone of the year is left out
-    with a warning at its line; an amount below the fen is an error."""
+    """Actual payments. A milestone is named by its id (m2) or by the label the documents print (第2笔); one
+    the year does not have is an error naming those it has; an amount below the fen is an error."""
     document = _checked(path, "payments.schema.json")
-    known = {m.id: m.label for m in year.milestones}
-    payments, problems, warnings = [], [], []
+    known = {key: m.id for m in year.milestones for key in (m.id, m.label)}
+    payments, problems = [], []
     for index, entry in enumerate(document.data):
         line = document.mark((index,))[0]
-        if entry["milestone"] not in known:
-            listed = "、".join(f"{k}（{v}）" for k, v in known.items())
-            warnings.append(document.problem((index, "milestone"), (
-                f"没有付款节点 “{entry['milestone']}”，这条付款未计入（本年度的节点：{listed}）"), "warning"))
+        name = str(entry["milestone"]).strip()
+        if name not in known:
+            listed = "、".join(f"{m.id}（{m.label}）" for m in year.milestones)
+            problems.append(document.problem((index, "milestone"), (
+                f"{year.year}年度没有付款节点 “{name}”：请写节点标识或文档中的名称，本年度的节点为 {listed}")))
             continue
-        amount = to_decimal(entry["amount"])
+        amount = _amount(entry["amount"])
         if amount != round_fen(amount):
             problems.append(document.problem((index, "amount"), f"金额 {amount} 精确到分以下"))
             continue
-        payments.append(Payment(entry["milestone"], date.fromisoformat(entry["paid_on"]), amount, line))
+        payments.append(Payment(known[name], date.fromisoformat(entry["paid_on"]), amount, line))
     if problems:
         raise InputError(problems)
-    return payments, warnings
+    return payments, []

@@ -10,6 +10,28 @@ from generator import __version__
 from generator.errors import GenError
 
 GENERATOR = f"hotline-contract-gen {__version__}"
+# A source outside the contract's folder is recorded by its folder's name and its path inside it, never by
+# an absolute path (which would put the operator's user name and folders into every document).
+EXTERNAL = "@外部/"
+
+
+def recorded_path(path: Path, home: Path, root: Path | None = None) -> str:
+    """How a document records a file argument or source: relative to the contract's folder when it lies
+    inside it, else ``@外部/<root's name>/<path inside root>`` (the root being the argument it came from)."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(home):
+        return resolved.relative_to(home).as_posix()
+    base = (root or path).resolve()
+    inside = resolved.relative_to(base).as_posix() if resolved != base and resolved.is_relative_to(base) else ""
+    return EXTERNAL + base.name + (f"/{inside}" if inside else "")
+
+
+def external_path(recorded: str, root: Path | None) -> Path | None:
+    """Where a source recorded as external is now, given the folder the user names for it (None if none)."""
+    if root is None or not recorded.startswith(EXTERNAL):
+        return None
+    _, _, inside = recorded.removeprefix(EXTERNAL).partition("/")
+    return root / inside if inside else root
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 

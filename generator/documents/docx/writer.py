@@ -9,22 +9,25 @@ The layout rules a reader expects are the writer's, not each builder's: a page b
 paragraph's "page break before" (an empty paragraph carrying a break can land after a full page and
 leave a blank one); the last lines before a break are kept together so no page holds one or two lines;
 a sentence stays with the table it introduces; table columns are fitted to their content with a
-CJK-aware width measure so that dates, amounts, percentages, ranks and short names never break inside;
-tables of up to 12 rows never split, longer ones repeat their header and never leave a lone row; every
-table has its own full borders.
+CJK-aware width measure (``lines``) so that dates, amounts, percentages, ranks and short names never break
+inside, a cell that fits is marked not to wrap, and where a cell's text must wrap and LibreOffice could
+break it inside such a token, the writer ends its lines itself (``w:br``) at safe places; tables of up to
+12 rows never split, longer ones repeat their header and never leave a lone row; every table has its own
+full borders. The text itself is always the plain data: no joiner, zero-width or other invisible
+character is ever added to it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from generator.documents.docx.lines import firm_em, least_em, needs_own_breaks, text_em, wrap
 from generator.documents.docx.xmltext import attribute as _attr
 from generator.documents.docx.xmltext import escape as _xml_escape
 from generator.documents.docx.xmltext import strict_attribute, strict_text
@@ -46,30 +49,6 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-# A token that must stay on one line: a run of digits, Latin letters and the signs that bind to them
-# (¥1,234.00, 2024-03-17, 0.98%, 6-9), with one CJK character on each side when it is a unit or a
-# measure word (第6-9名, 扣0.00分, 一般1次), or 万元 / 亿元 after it (166万元).
-_TOKEN = re.compile(r"人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整正]+|"
-                    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年|第[0-9.\-]+[名笔项条期个]|"
-                    r"[\u4e00-\u9fff]?[0-9A-Za-z¥$.,:%/()（）\-+×*·_]+(?:[万亿]元|[\u4e00-\u9fff%])?|.", re.S)
-# Inside a cell whose text wraps, what the reader must see whole even in running text: a date, a rank and a
-# signed number; in a short cell (up to RUNNING_CELL_EM wide) also a number with its unit. LibreOffice's
-# CJK line breaking allows a break on either side of every digit run, so digits meeting other characters
-# get a WORD JOINER (U+2060, invisible), and so does each side of a space inside the token (LibreOffice
-# breaks beside a no-break space between CJK characters, but not at a joined space). In running
-# text a number may part from its unit, as GB/T 15835 allows; a number itself never breaks (wordWrap off).
-_STRICT = (r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{4}\s?年(?:\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日|"
-           r"第\s?\d+(?:\.\d+)?(?:\s?[-–~]\s?\d+)?\s?[名笔项条期个]|(?<!\d)[-+−¥￥]\s?\d[\d,.]*")
-_JOINED = re.compile(_STRICT)
-_JOINED_SHORT = re.compile(_STRICT + r"|\d+(?:\.\d+)?\s?[分次件个人名元天日月年通项期秒位户条]")
-RUNNING_CELL_EM = 14  # a little over the checker's 12 CJK cells: text_em is an estimate
-WORD_JOINER = "\u2060"
-_NUMERAL = frozenset("0123456789.,")
-# An ISO date in running text: LibreOffice breaks after its hyphens; a joiner after each holds it together.
-_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
-_SHORT_CELL = 6  # a cell of this many CJK characters or fewer (a name, 扣0.00分) is one token
-
-
 class _Element:
     """One WordprocessingML element, serialised byte for byte as lxml would, at a fraction of the cost.
 
@@ -134,70 +113,6 @@ def _style_id(name: str) -> str:
     return "HCG" + "".join(part.capitalize() for part in name.split("_"))
 
 
-# -- measuring text --------------------------------------------------------------------------------
-
-
-def char_em(char: str) -> float:
-    """Width of a character in ems of its font size (CJK and full-width forms are one em)."""
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1.0
-    if char in ".,:;'|!il()[]（）":
-        return 0.3
-    if char in "-/ ":
-        return 0.35
-    if char in "%¥$@MWmw":
-        return 0.85
-    return 0.55
-
-
-class _Widths(dict[str, float]):
-    """Each character's width, measured once per process: a contract measures tens of thousands."""
-
-    def __missing__(self, char: str) -> float:
-        width = self[char] = char_em(char)
-        return width
-
-
-_WIDTHS = _Widths()
-
-
-def _is_wide(char: str) -> bool:
-    return _WIDTHS[char] == 1.0  # only CJK and full-width forms measure a whole em
-
-
-def text_em(text: str) -> float:
-    """Width of a text in ems, all on one line."""
-    return sum(map(_WIDTHS.__getitem__, text))
-
-
-def join_tokens(text: str) -> str:
-    """``text`` bound with word joiners and no-break spaces where a token could otherwise break (see _STRICT)."""
-    pattern = _JOINED if text_em(text) > RUNNING_CELL_EM else _JOINED_SHORT
-    return pattern.sub(lambda m: _bind(m.group()), text)
-
-
-def bind_dates(text: str) -> str:
-    """``text`` with its ISO dates (2024-03-17, 2024-05) bound against line breaks after the hyphens."""
-    return _ISO_DATE.sub(lambda m: m.group().replace("-", "-" + WORD_JOINER), text) if "-" in text else text
-
-
-def _bind(token: str) -> str:
-    """A joiner wherever a number meets another character, and on both sides of a space."""
-    out = [token[0]]
-    for before, char in pairwise(token):
-        if " " in (before, char) or (before in _NUMERAL) != (char in _NUMERAL):
-            out.append(WORD_JOINER)
-        out.append(char)
-    return "".join(out)
-
-
-def longest_token_em(text: str) -> float:
-    """Width of the widest piece of a cell's text that must not break (see ``_TOKEN``)."""
-    if len(text) <= 12 and sum(map(_is_wide, text)) <= _SHORT_CELL:
-        return text_em(text)
-    return max((text_em(t) for t in _TOKEN.findall(text)), default=0.0)
-
-
 # -- the document body ----------------------------------------------------------------------------------
 
 
@@ -215,11 +130,17 @@ class _Revisions:
         return element
 
 
-def _run(parent: _Element, text: str, deleted: bool = False) -> _Element:
-    t = _el("delText" if deleted else "t", _el("r", parent))
-    t.set("xml:space", "preserve")
-    t.text = text
-    return t
+def _run(parent: _Element, text: str, deleted: bool = False) -> None:
+    """A run of text; each line after the first (a line the writer broke itself) follows a ``w:br``."""
+    run = _el("r", parent)
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            _el("br", run)
+            if not line:
+                continue
+        t = _el("delText" if deleted else "t", run)
+        t.set("xml:space", "preserve")
+        t.text = line
 
 
 class _Body:
@@ -231,8 +152,7 @@ class _Body:
         self.charts: list[Chart] = []
         self.type_width_pt = (layout.page["width_mm"] - layout.page["left_mm"] - layout.page["right_mm"]) / 25.4 * 72
 
-    def paragraph(self, block: Paragraph, keep_next: bool = False, break_before: bool = False,
-                  in_cell: bool = False) -> Any:
+    def paragraph(self, block: Paragraph, keep_next: bool = False, break_before: bool = False) -> Any:
         p = _el("p")
         ppr = _el("pPr", p)
         _el("pStyle", ppr, val=_style_id(block.style))
@@ -246,8 +166,6 @@ class _Body:
         for kind, text in block.segments or ((block.change, block.text),):
             if not text:
                 continue
-            if not in_cell:  # a cell is bound only when it wraps (see cell), so a copied date stays plain
-                text = bind_dates(text)
             if kind:
                 _run(self.marks.mark(kind, p), text, deleted=kind == "del")
             else:
@@ -344,42 +262,45 @@ class _Body:
     # -- tables --------------------------------------------------------------------------------------
 
     def widths(self, table: Table) -> list[float]:
-        """Column widths (mm) fitted to the content: no column narrower than its widest unbreakable token."""
+        """Column widths (mm) fitted to the content, in three tiers: no column narrower than its widest piece
+        that may not break at all; then, as far as room allows, wide enough for its short texts whole and
+        for the runs only the writer would break (a data path); then for its whole text on one line."""
         total_mm = sum(table.widths_mm)
         columns = len(table.widths_mm)
-        least, joined, want = [0.0] * columns, [0.0] * columns, [0.0] * columns
+        tiers = [[0.0] * columns for _ in range(4)]
+        margin = 2 * CELL_MARGIN_PT + 2
         for column, cell in _placed(table):
             if cell.span != 1:
                 continue
             size = self.layout.styles[cell.style].size_pt
+            # A short text is kept whole only within the width the builder planned for its column, rather
+            # than starving a column of running text beside it.
+            planned = (table.widths_mm[column] / 25.4 * 72 - margin) / size
             for line in cell.lines:
-                parts = [t for _, t in line.segments] if isinstance(line, Paragraph) and line.segments else \
-                    [line.text if isinstance(line, Paragraph) else line]
-                pad = 2 * CELL_MARGIN_PT + 2
-                least[column] = max(least[column], max(longest_token_em(part) for part in parts) * size + pad)
-                # A tracked change shows the deleted text (struck) right beside the inserted one, with no break
-                # between two numbers: the pair is one token on the page and is given its room when there is some.
-                joined[column] = max(joined[column], longest_token_em("".join(parts)) * size + pad)
-                want[column] = max(want[column], text_em("".join(parts)) * size + pad)
+                shown = _shown(line)
+                # A struck number right beside its replacement has no break between them: the pair is one
+                # token on the page, given its room after every column has its least (else it breaks where
+                # it must; a line break in the tracked text would not reject to the older text exactly).
+                pieces = _shown(line, breakable=True).split("\n")
+                ems = (max(map(least_em, pieces)), least_em(shown), max(firm_em(p, planned) for p in pieces),
+                       text_em(shown))
+                for tier, em in zip(tiers, ems, strict=True):
+                    tier[column] = max(tier[column], em * size + margin)
         total_pt = total_mm / 25.4 * 72
-        least = [max(v, 18.0) for v in least]
+        least = [max(v, 18.0) for v in tiers[0]]
         if sum(least) >= total_pt:
             return [v / sum(least) * total_mm for v in least]
-        pairs = [max(j - m, 0.0) for j, m in zip(joined, least, strict=True)]
-        if sum(pairs) > total_pt - sum(least):
-            room = total_pt - sum(least)
-            return [(m + room * n / sum(pairs)) / 72 * 25.4 for m, n in zip(least, pairs, strict=True)]
-        least = [m + n for m, n in zip(least, pairs, strict=True)]
-        # What is left goes to the columns whose text would wrap, in proportion to how much they would.
-        extra = total_pt - sum(least)
-        need = [max(w - m, 0.0) for w, m in zip(want, least, strict=True)]
-        if sum(need) <= extra:
-            # Spare room follows the builder's own proportions, so a table keeps its intended look.
-            spare = extra - sum(need)
-            widths = [m + n + spare * h / total_mm for m, n, h in zip(least, need, table.widths_mm, strict=True)]
-        else:
-            widths = [m + extra * n / sum(need) for m, n in zip(least, need, strict=True)]
-        return [v / 72 * 25.4 for v in widths]
+        widths = least
+        for wanted in tiers[1:]:
+            # What is left goes to the columns that would wrap, in proportion to how much they would.
+            extra = total_pt - sum(widths)
+            need = [max(w - m, 0.0) for w, m in zip(wanted, widths, strict=True)]
+            if sum(need) > extra:
+                return [(m + extra * n / sum(need)) / 72 * 25.4 for m, n in zip(widths, need, strict=True)]
+            widths = [m + n for m, n in zip(widths, need, strict=True)]
+        # Spare room follows the builder's own proportions, so a table keeps its intended look.
+        spare = total_pt - sum(widths)
+        return [(m + spare * h / total_mm) / 72 * 25.4 for m, h in zip(widths, table.widths_mm, strict=True)]
 
     def table(self, table: Table, keep_with_following: bool = False) -> Any:
         widths = self.widths(table)
@@ -433,19 +354,48 @@ class _Body:
             _el("gridSpan", pr, val=str(span))
         if merge:
             _el("vMerge", pr, val=merge)
-        _el("vAlign", pr, val="center")
         room_pt = width_mm / 25.4 * 72 - 2 * CELL_MARGIN_PT
-        for line in lines or ("",):
-            block = line if isinstance(line, Paragraph) else Paragraph(line, style)
-            if change:  # a row inserted or deleted as a whole: every paragraph of its cells with it
-                block = replace(block, change=change, segments=())
-            # A tracked deletion shows (struck through) beside the insertion: both take room.
-            shown = "".join(part for _, part in block.segments) or block.text
-            # Joined from three quarters of the room on: the width measure is an estimate.
-            if text_em(shown) * self.layout.styles[block.style].size_pt > 0.75 * room_pt:
-                block = replace(block, text=join_tokens(block.text),
-                                segments=tuple((kind, join_tokens(part)) for kind, part in block.segments))
-            tc.append(self.paragraph(block, keep_next=keep, in_cell=True))
+        blocks = [self.laid_out(line, style, room_pt) for line in lines or ("",)]
+        if change:  # a row inserted or deleted as a whole: every paragraph of its cells with it
+            blocks = [replace(block, change=change, segments=()) for block in blocks]
+        # A cell whose every line fits is declared not to wrap (Word honours it when a table is autofitted,
+        # and an editor who narrows the column keeps whole lines), besides the width that already fits it.
+        if any(b.text for b in blocks) and all(
+                text_em(line) * self.layout.styles[b.style].size_pt <= room_pt for b in blocks for line in _shown(b).split("\n")):
+            _el("noWrap", pr)
+        _el("vAlign", pr, val="center")
+        for block in blocks:
+            tc.append(self.paragraph(block, keep_next=keep))
+
+    def laid_out(self, line: str | Paragraph, style: str, room_pt: float) -> Paragraph:
+        """A cell's line as a paragraph, broken into lines by the writer where LibreOffice could break a token."""
+        block = line if isinstance(line, Paragraph) else Paragraph(line, style)
+        room_em = room_pt / self.layout.styles[block.style].size_pt
+        if block.segments:
+            return block  # tracked text is never broken by the writer: accepting and rejecting must give each text
+        if block.change or not needs_own_breaks(block.text, room_em):
+            return block
+        return replace(block, text="\n".join(wrap(block.text, room_em)))
+
+
+def _shown(line: str | Paragraph, breakable: bool = False) -> str:
+    """The text a line shows: a tracked deletion (struck through) stands beside the insertion and takes room.
+
+    With ``breakable``, split where a struck value meets its replacement (to measure each on its own).
+    """
+    if isinstance(line, str):
+        return line
+    segments = _paired(line.segments) if breakable else line.segments
+    return "".join(part for _, part in segments) or line.text
+
+
+def _paired(segments: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The segments with a line break ending each deletion that runs straight into an insertion."""
+    out = list(segments)
+    for index, ((kind, text), (after, following)) in enumerate(pairwise(segments)):
+        if kind == "del" and after == "ins" and text[-1:].isalnum() and following[:1].isalnum():
+            out[index] = (kind, text + "\n")
+    return tuple(out)
 
 
 def _walk(table: Table) -> Iterator[tuple[int, int, Cell | None]]:
