@@ -268,7 +268,7 @@ def _report(job: Job, contract: Contract, home: Path) -> Output:
 def month_warnings(report: Any) -> list[Problem]:
     """What the console says about a month's data: a rule broken by many cells once, with the count and the
     first rows; skipped total rows; the notes of the report (missing months, drafts of typical cases)."""
-    from generator.exports.ingest import summarised
+    from generator.exports.tables import summarised
 
     found = summarised([*report.cleaned, *report.skipped, *report.data.summaries], "warning")
     for quality in report.quality.values():

@@ -19,7 +19,7 @@ import pytest
 
 from generator.errors import InputError
 from generator.exports import columnar, ingest
-from generator.exports.ingest import Plan, TableRead, plan_of
+from generator.exports.tables import Plan, TableRead, plan_of
 from generator.validation import load_contract
 
 from conftest import CONTRACT, ROOT, run_cli
@@ -42,9 +42,9 @@ def _both(data: Path, month: str, plan: Plan, monkeypatch: pytest.MonkeyPatch) -
         fast_used[path.stem] = found is not None
         return found
 
-    monkeypatch.setattr(columnar, "read_fast", spy)
+    monkeypatch.setattr(ingest, "read_fast", spy)
     as_gen, _ = ingest.read_exports(data, month, plan)
-    monkeypatch.setattr(columnar, "read_fast", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ingest, "read_fast", lambda *args, **kwargs: None)
     careful, _ = ingest.read_exports(data, month, plan)
     return as_gen, careful, fast_used
 
@@ -223,7 +223,7 @@ def test_a_cell_too_long_for_the_careful_reader_is_not_read_by_the_fast_one(mont
     monkeypatch.setattr(columnar, "read_fast", READ_FAST)
     with pytest.raises(InputError) as fast_first:
         ingest.read_exports(data, MONTH, _plan(CONTRACT, 2024))
-    monkeypatch.setattr(columnar, "read_fast", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ingest, "read_fast", lambda *args, **kwargs: None)
     with pytest.raises(InputError) as careful:
         ingest.read_exports(data, MONTH, _plan(CONTRACT, 2024))
     assert str(fast_first.value) == str(careful.value) and "某个单元格过长" in str(careful.value)

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 
 from generator.analysis.periods import period
 from generator.errors import GenError
-from generator.exports.ingest import Figures
 from generator.exports.month import load_month
+from generator.exports.tables import Figures
 from generator.rules.inputs import rank_input
 from generator.rules.model import Assessment as RecordedAssessment
 from generator.rules.model import ContractYear

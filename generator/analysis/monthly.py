@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 from generator.analysis.periods import Period, count, input_spec, period, ratio, shift
 from generator.errors import InputError, Problem, UsageError
 from generator.exports.cases import KEY as CASES_KEY
-from generator.exports.ingest import PERSONAL_LABEL, BadRow, Case, Quality, rare_label
+from generator.exports.ingest import rare_label
 from generator.exports.month import MonthData, load_month
+from generator.exports.tables import PERSONAL_LABEL, BadRow, Case, Quality
 from generator.rules.inputs import KINDS, rank_input
 from generator.rules.model import Contract, ContractYear
 from generator.rules.numerals import cn_months

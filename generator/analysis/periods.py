@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.exports.ingest import Figures
 from generator.exports.month import MonthData
+from generator.exports.tables import Figures
 from generator.rules.dates import add_months
 from generator.rules.inputs import KINDS, InputSpec, specs_of
 from generator.rules.model import ContractYear

@@ -20,7 +20,7 @@ from generator.documents.docx.charts_xml import ChartSpec, Series
 from generator.documents.model import Block, Cell, Chart, DocumentModel, Paragraph, Table
 from generator.exports.conditions import describe_all
 from generator.exports.fields import FieldSpec
-from generator.exports.ingest import Figures
+from generator.exports.tables import Figures
 from generator.rules.inputs import KINDS, percent, specs_of
 from generator.rules.model import ContractYear
 from generator.rules.money import cny, pct, two_places

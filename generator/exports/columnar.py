@@ -23,6 +23,16 @@ from typing import Any
 from generator.exports import conditions
 from generator.exports.deidentify import contains_personal_data
 from generator.exports.fields import _NO, _YES, INVISIBLE, MAX_SECONDS, FieldSpec
+from generator.exports.tables import (
+    EMPTY_CELL,
+    MAX_FIELD_CHARS,
+    SUMMARY_WORDS,
+    Figures,
+    TableRead,
+    case_fields,
+    case_table,
+    make_case,
+)
 
 BATCH_ROWS = 50_000  # rows converted at a time: memory stays flat in the size of the month
 
@@ -69,7 +79,6 @@ class _Fast:
 
     def read(self, path: Path, encoding: str, header_row: int, header: Sequence[str], index: Mapping[str, int],
              max_rows: int) -> Any:
-        from generator.exports.ingest import Figures, TableRead, make_case
 
         pl = self.pl
         if len(set(header)) != len(header) or any(not name for name in header):
@@ -115,10 +124,9 @@ class _Fast:
 
     def _batch(self, batch: Any, index: Mapping[str, int]) -> Any:
         pl = self.pl
-        from generator.exports.ingest import _EMPTY_CELL, MAX_FIELD_CHARS, SUMMARY_WORDS, Figures
 
         batch = batch.with_columns(pl.all().fill_null(""))
-        blank = pl.all_horizontal([pl.col(c).str.strip_chars(_EMPTY_CELL) == "" for c in batch.columns])
+        blank = pl.all_horizontal([pl.col(c).str.strip_chars(EMPTY_CELL) == "" for c in batch.columns])
         if batch.select(blank.any()).item():  # rare: the copy is made only when there is a blank row
             batch = batch.filter(~blank)
         if batch.height == 0:
@@ -212,7 +220,6 @@ class _Fast:
         return pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
 
     def _figures(self, values: Any) -> Any:
-        from generator.exports.ingest import Figures
 
         pl = self.pl
         ids = [c.id for c in self.counts]
@@ -235,7 +242,6 @@ class _Fast:
                 over = next((i for i, c in enumerate(self.counts) if c.id == average["over"]), None)
                 selected = pl.col(f"m{over}") if over is not None else pl.lit(True)
                 figures.sums[average["label"]] = int(frame.select(pl.col(average["field"]).filter(selected).sum()).item() or 0)
-        from generator.exports.ingest import case_table
 
         if case_table(self.plan, self.table):
             self._candidates(frame, self.plan.cases)
@@ -254,7 +260,6 @@ class _Fast:
 
     def _candidates(self, frame: Any, cases: Mapping[str, Any]) -> None:
         """Per category, the earliest row a typical case may be composed from (never a confidential one)."""
-        from generator.exports.ingest import case_fields
 
         pl = self.pl
         if self.identifier is None:

@@ -17,7 +17,8 @@ from generator import caching
 from generator.errors import InputError, Problem
 from generator.exports import cases as staff_cases
 from generator.exports.cases import StaffCase
-from generator.exports.ingest import (
+from generator.exports.ingest import month_files, read_exports
+from generator.exports.tables import (
     MAX_BAD_SHARE,
     MAX_QUALITY_SHARE,
     BadRow,
@@ -26,9 +27,7 @@ from generator.exports.ingest import (
     Plan,
     Quality,
     TableRead,
-    month_files,
     plan_of,
-    read_exports,
     summarised,
 )
 from generator.rules.inputs import KINDS, BadValue, InputSpec, specs_of
