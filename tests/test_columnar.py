@@ -220,7 +220,7 @@ def test_a_cell_too_long_for_the_careful_reader_is_not_read_by_the_fast_one(mont
     rows = _rows(path)
     rows[5][rows[0].index("诉求内容")] = "漏" * 150_000
     _write(path, rows)
-    monkeypatch.setattr(columnar, "read_fast", READ_FAST)
+    monkeypatch.setattr(ingest, "read_fast", READ_FAST)
     with pytest.raises(InputError) as fast_first:
         ingest.read_exports(data, MONTH, _plan(CONTRACT, 2024))
     monkeypatch.setattr(ingest, "read_fast", lambda *args, **kwargs: None)
