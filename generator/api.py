@@ -290,7 +290,8 @@ def generate_sample(path: Path, out_dir: Path, year: int | None, month: str | No
     One month when given; else the service months of contract year ``year`` (the twelve calendar months of
     ``year`` when the contract has no such year); else those of the contract's first year.
     """
-    from generator.exports.sample_data import write_sample
+    from generator.exports.sample_data import sample_months
+    from generator.output.batch import write_batch
 
     contract = load_contract(path)
     if month:
@@ -308,7 +309,11 @@ def generate_sample(path: Path, out_dir: Path, year: int | None, month: str | No
             years = list(contract.years.values())
             return years[0] if service_month < years[0].service_months()[0] else years[-1]
 
-    return write_sample(out_dir, [(int(m[:4]), int(m[5:])) for m in months], seed, scale, year_of, force)
+    written = []
+    for folder, files in sample_months(out_dir, [(int(m[:4]), int(m[5:])) for m in months], seed, scale, year_of, force):
+        write_batch(folder, files)  # each month whole or not at all
+        written.append(folder)
+    return written
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import calendar
 import csv
 import io
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -236,11 +236,10 @@ def generate_month(contract: ContractYear, year: int, month: int, seed: int, sca
             "month.yaml": sample.inputs().encode("utf-8")}
 
 
-def write_sample(out_dir: Path, pairs: list[tuple[int, int]], seed: int, scale: float,
-                 year_of: Callable[[str], ContractYear], force: bool = False) -> list[Path]:
-    """Generate and write each month's folder atomically; existing exports are kept unless ``force``."""
-    from generator.output.batch import write_batch
-
+def sample_months(out_dir: Path, pairs: list[tuple[int, int]], seed: int, scale: float,
+                  year_of: Callable[[str], ContractYear], force: bool = False) -> Iterator[tuple[Path, dict[str, bytes]]]:
+    """Each month's folder and its files, one month at a time (a large scale's month is big); refused before
+    the first month when a folder already holds exports, unless ``force``."""
     if not force:
         taken = [out_dir / f"{y}-{m:02d}" for y, m in pairs
                  if any((out_dir / f"{y}-{m:02d}" / name).exists() for name in ("calls.csv", "calls.xlsx", "tickets.csv",
@@ -248,9 +247,5 @@ def write_sample(out_dir: Path, pairs: list[tuple[int, int]], seed: int, scale: 
         if taken:
             raise GenError(f"{taken[0]} 中已有数据文件：示例数据不会覆盖真实导出。确需覆盖请加 --force，"
                            f"或用 --out 指定另一个目录（共 {len(taken)} 个月已有数据）")
-    written = []
-    for year, month in pairs:
-        folder = out_dir / f"{year}-{month:02d}"
-        write_batch(folder, generate_month(year_of(f"{year}-{month:02d}"), year, month, seed, scale))
-        written.append(folder)
-    return written
+    return ((out_dir / f"{year}-{month:02d}", generate_month(year_of(f"{year}-{month:02d}"), year, month, seed, scale))
+            for year, month in pairs)
