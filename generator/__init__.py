@@ -17,7 +17,7 @@ _PUBLIC = {
     "load_contract": "generator.api", "new_year": "generator.api", "plan_all": "generator.api",
     "validate": "generator.api", "verify": "generator.api",
     "EnvironmentProblem": "generator.errors", "GenError": "generator.errors", "InputError": "generator.errors",
-    "Problem": "generator.errors", "UsageError": "generator.errors", "Job": "generator.jobs",
+    "Problem": "generator.errors", "UsageError": "generator.errors", "Request": "generator.requests",
 }
 
 __all__ = sorted([*_PUBLIC, "__version__"])

@@ -15,7 +15,21 @@ from typing import TYPE_CHECKING
 
 from generator import caching
 from generator.errors import GenError, InputError, Problem, UsageError
-from generator.jobs import KINDS, Job, Output, document_model, run, split_problems
+from generator.jobs import Output, document_model, run, split_problems
+from generator.requests import (
+    AcceptanceRequest,
+    ArchiveRequest,
+    AssessmentRequest,
+    CalendarRequest,
+    ContractRequest,
+    DiffRequest,
+    InvoicesRequest,
+    NoticeRequest,
+    ReportRequest,
+    Request,
+    RequirementsRequest,
+    from_recorded,
+)
 from generator.resources import TEMPLATES
 from generator.source.loader import load_bytes
 from generator.validation import check_document, load_contract
@@ -24,9 +38,12 @@ if TYPE_CHECKING:
     from generator.documents.model import DocumentModel
     from generator.rules.model import Contract, ContractYear
 
-__all__ = ["Plan", "Report", "Verdict", "check_text", "contract_model", "edit_contract", "generate",
-           "generate_all", "generate_assessment", "generate_notice", "generate_sample", "init", "load_contract",
-           "new_year", "plan_all", "record_assessment", "serve_editor", "validate", "verify", "verify_archive"]
+# The requests of the generating commands are part of the API: a caller builds one and hands it to generate.
+__all__ = ["AcceptanceRequest", "ArchiveRequest", "AssessmentRequest", "CalendarRequest", "ContractRequest", "DiffRequest",
+           "InvoicesRequest", "NoticeRequest", "Plan", "Report", "ReportRequest", "Request", "RequirementsRequest", "Verdict",
+           "check_text", "contract_model", "edit_contract", "generate", "generate_all", "generate_assessment",
+           "generate_notice", "generate_sample", "init", "load_contract", "new_year", "plan_all", "record_assessment",
+           "validate", "verify", "verify_archive"]
 
 
 @dataclass(frozen=True)
@@ -93,14 +110,7 @@ def contract_model(contract: Contract, year: int, against: int | None = None) ->
     return build_redline(before, after, document_model(before, "contract"), document_model(after, "contract"))
 
 
-def serve_editor(path: Path, port: int, open_browser: bool, announce: Callable[[str], None]) -> None:
-    """Run `gen edit`: the browser editor of contract.yaml on 127.0.0.1 until interrupted."""
-    from generator.editor.server import serve
-
-    serve(path, port, open_browser, announce)
-
-
-def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
+def _produce(job: Request, home: Path, pdf: bool) -> tuple[Contract, Output, dict[str, bytes]]:
     if pdf:
         from generator.output.pdf import soffice
 
@@ -115,7 +125,7 @@ def _produce(job: Job, home: Path, pdf: bool) -> tuple[Contract, Output, dict[st
     return contract, output, files
 
 
-def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
+def generate(job: Request, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Run one job (its contract and files relative to ``home``) and write its files as one batch."""
     from generator.output.batch import write_batch
     from generator.output.ics import revised_calendars
@@ -124,7 +134,7 @@ def generate(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[li
     return write_batch(out_dir, revised_calendars(files, out_dir)), output.warnings
 
 
-def generate_notice(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
+def generate_notice(job: Request, home: Path, out_dir: Path, pdf: bool = False) -> tuple[list[Path], list[Problem], list[str]]:
     """Write the year's contract announcement; also return what it leaves out as confidential (labels only)."""
     from generator.output.batch import write_batch
 
@@ -132,7 +142,7 @@ def generate_notice(job: Job, home: Path, out_dir: Path, pdf: bool = False) -> t
     return write_batch(out_dir, files), output.warnings, list(output.result.left_out)
 
 
-def generate_assessment(job: Job, home: Path, out_dir: Path, record_result: bool = False,
+def generate_assessment(job: Request, home: Path, out_dir: Path, record_result: bool = False,
                         pdf: bool = False) -> tuple[list[Path], list[Problem]]:
     """Write the year's assessment; with ``record_result``, also store it in contract.yaml.
 
@@ -228,7 +238,7 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
     The new year copies the previous year's signatories and is a renewal with an empty contract
     number; a commented example shows how a change (here a fee change) is written once, in its year.
     """
-    from generator.source.edit import append_year
+    from generator.source.edit import append_year, year_block
 
     last = 0
 
@@ -239,7 +249,8 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
         last = max(current.years)
         if year <= last:
             raise UsageError(f"{path.name} 中已有 {last} 年度，新年度应晚于它（例如 {last + 1}）")
-        return append_year(text, path.name, new_year_block(year, current.year(last)))
+        previous = current.year(last)
+        return append_year(text, path.name, year_block(year, previous.signatories, previous.data["fees"]))
 
     _, checked = edit_contract(path, append)
     todo = [
@@ -257,30 +268,6 @@ def new_year(path: Path, year: int) -> tuple[list[str], list[Problem]]:
     from generator.rules.resolve import renewal_problems
 
     return todo, sorted(renewal_problems(checked, year))
-
-
-def new_year_block(year: int, previous: ContractYear) -> list[str]:
-    """The lines of a new year's entry, commented so staff see where changes go."""
-    fees = previous.data["fees"]
-    item = next((i for i in fees["items"] if "id" in i), None)
-    example = [
-        "    # 自本年度起变化的合同内容写在这里，只写变化的部分，以后年度沿用（写 null 删除一项）。例如预算调整：",
-        "    # fees:",
-        f"    #   total: {fees['total']}",
-    ]
-    if item is not None:
-        example += ["    #   items:", f"    #     - {{id: {item['id']}, amount: {item['amount']}}}"]
-    return [
-        f"{year}:",
-        "  kind: renewal",
-        "  # 合同编号：签订时由甲方编制；留空则文档中留出手填空白",
-        '  contract_number: ""',
-        f"  budget_year: {year}",
-        "  signatories:",
-        f"    buyer: {previous.signatories['buyer']}",
-        f"    supplier: {previous.signatories['supplier']}",
-        *(line.replace("    #", "  #", 1) for line in example),
-    ]
 
 
 def generate_sample(path: Path, out_dir: Path, year: int | None, month: str | None, seed: int, scale: float,
@@ -320,7 +307,7 @@ def generate_sample(path: Path, out_dir: Path, year: int | None, month: str | No
 class Plan:
     """What `gen all` will generate for a year, and what it skips and why."""
 
-    jobs: list[Job]
+    jobs: list[Request]
     skipped: list[str]
     contract: Contract
     home: Path
@@ -330,24 +317,23 @@ def plan_all(path: Path, year: int, data_dir: Path, strict: bool = False) -> Pla
     """Every document of a contract year that the data at hand allows."""
     contract = load_contract(path)
     current = contract.year(year)
-    common = {"strict": strict}
-    jobs = [Job.relative("contract", path, year=year, **common),
-            Job.relative("invoices", path, year=year, data=str(data_dir), **common)]
+    jobs: list[Request] = [ContractRequest.at(path, year=year, strict=strict),
+                           InvoicesRequest.at(path, year=year, data=data_dir, strict=strict)]
     months = current.service_months()
     present = [m for m in months if (data_dir / m).is_dir()]
-    jobs += [Job.relative("report", path, month=m, data=str(data_dir), **common) for m in present]
+    jobs += [ReportRequest.at(path, month=m, data=data_dir, strict=strict) for m in present]
     skipped = [f"{m} 月报：没有数据目录 {data_dir / m}" for m in months if m not in present]
     first, last = current.renewal.assessment_months
     missing = [m for m in months[first - 1 : last] if m not in present]
     if missing:
         skipped.append(f"年度考核：缺少 {'、'.join(missing)} 的数据（可单独运行 gen assess --partial）")
     else:
-        jobs.append(Job.relative("assessment", path, year=year, data=str(data_dir), **common))
+        jobs.append(AssessmentRequest.at(path, year=year, data=data_dir, strict=strict))
     return Plan(jobs, skipped, contract, path.resolve().parent)
 
 
 def generate_all(
-    plan: Plan, out_dir: Path, pdf: bool = False, progress: Callable[[Job], None] | None = None
+    plan: Plan, out_dir: Path, pdf: bool = False, progress: Callable[[Request], None] | None = None
 ) -> tuple[list[Path], list[Problem]]:
     """Run every planned job in memory, then write everything as one all-or-nothing batch."""
     from generator.output.batch import write_batch
@@ -493,15 +479,13 @@ def _unplaced(unplaced: list[str], what: str) -> list[str]:
             "请用 --data 指定数据目录现在的位置后再核对"]
 
 
-def _recorded(document: Path, props: dict[str, str]) -> tuple[Job, dict[str, str]]:
-    """The job and source fingerprints stored in a document, refusing anything malformed."""
+def _recorded(document: Path, props: dict[str, str]) -> tuple[Request, dict[str, str]]:
+    """The request and source fingerprints stored in a document, refusing anything malformed."""
     try:
-        raw = json.loads(props["hcg.job"])
+        request = from_recorded(json.loads(props["hcg.job"]))
         sources = json.loads(props.get("hcg.sources", "{}"))
-        job = Job(**raw)
-        valid = isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
-    except (ValueError, TypeError):
-        valid = False
-    if not valid or job.kind not in KINDS:
+    except (ValueError, TypeError, GenError):
+        raise GenError(f"{document}：生成来源信息已损坏或格式不对，无法核对") from None
+    if not (isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())):
         raise GenError(f"{document}：生成来源信息已损坏或格式不对，无法核对")
-    return job, sources
+    return request, sources

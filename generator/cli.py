@@ -17,7 +17,6 @@ import click
 
 from generator import __version__, api, cli_zh
 from generator.errors import GenError, Problem
-from generator.jobs import Job
 
 cli_zh.install()
 
@@ -120,7 +119,7 @@ def _report(paths: Iterable[Path], warnings: Iterable[Problem]) -> None:
         click.echo(str(path))
 
 
-def _run(job: Job, contract_path: Path, out_dir: Path, pdf: bool) -> None:
+def _run(job: api.Request, contract_path: Path, out_dir: Path, pdf: bool) -> None:
     _report(*api.generate(job, contract_path.resolve().parent, out_dir, pdf))
 
 
@@ -199,7 +198,7 @@ def contract(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: b
     \b
     示例：gen contract --year 2025 --out outputs
     """
-    _run(Job.relative("contract", contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
+    _run(api.ContractRequest.at(contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -211,7 +210,7 @@ def requirements(year: int, contract_path: Path, out_dir: Path, pdf: bool, stric
     \b
     示例：gen requirements --year 2025
     """
-    _run(Job.relative("requirements", contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
+    _run(api.RequirementsRequest.at(contract_path, year=year, strict=strict), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -230,7 +229,7 @@ def invoices(year: int, rankings: Path | None, paid: Path | None, as_of: Any, da
     示例：gen invoices --year 2024 --rankings rankings-2024.yaml
           gen invoices --year 2024 --paid paid-2024.yaml --as-of 2024-12-31
     """
-    job = Job.relative("invoices", contract_path, year=year, data=str(data_dir), strict=strict, rankings=rankings,
+    job = api.InvoicesRequest.at(contract_path, year=year, data=data_dir, strict=strict, rankings=rankings,
                        paid=paid, as_of=as_of)
     _run(job, contract_path, out_dir, pdf)
 
@@ -247,7 +246,7 @@ def report(month: str, data_dir: Path, skip_bad_rows: bool, contract_path: Path,
     数据目录结构：data/2024-05/calls.csv、tickets.csv（或 .xlsx）、month.yaml
     示例：gen report --month 2024-05 --data data
     """
-    job = Job.relative("report", contract_path, month=month, data=str(data_dir), skip_bad_rows=skip_bad_rows,
+    job = api.ReportRequest.at(contract_path, month=month, data=data_dir, skip_bad_rows=skip_bad_rows,
                        strict=strict)
     _run(job, contract_path, out_dir, pdf)
 
@@ -277,7 +276,7 @@ def assess(year: int, data_dir: Path, partial: bool, record_result: bool, score:
         click.echo(str(path))
         click.echo(words, err=True)
         return
-    job = Job.relative("assessment", contract_path, year=year, data=str(data_dir), partial=partial, strict=strict)
+    job = api.AssessmentRequest.at(contract_path, year=year, data=data_dir, partial=partial, strict=strict)
     _report(*api.generate_assessment(job, contract_path.resolve().parent, out_dir, record_result, pdf))
 
 
@@ -293,7 +292,7 @@ def diff(from_year: int, to_year: int, contract_path: Path, out_dir: Path, pdf: 
     \b
     示例：gen diff --from 2024 --to 2025
     """
-    _run(Job.relative("diff", contract_path, from_year=from_year, to_year=to_year), contract_path, out_dir, pdf)
+    _run(api.DiffRequest.at(contract_path, from_year=from_year, to_year=to_year), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -308,7 +307,7 @@ def calendar(year: int, contract_path: Path, out_dir: Path, strict: bool) -> Non
     每项事务注明所依据的条款，并按合同数据（calendar.alarm_days）提前提醒；重新导入更新后的日历不会重复。
     示例：gen calendar --year 2024
     """
-    _run(Job.relative("calendar", contract_path, year=year, strict=strict), contract_path, out_dir, False)
+    _run(api.CalendarRequest.at(contract_path, year=year, strict=strict), contract_path, out_dir, False)
 
 
 @main.command(context_settings=CONTEXT)
@@ -323,7 +322,7 @@ def notice(year: int, contract_path: Path, out_dir: Path, pdf: bool, strict: boo
     列出的内容（银行账户、个人电话等）不公告，并列出略去了哪些。
     示例：gen notice --year 2025
     """
-    job = Job.relative("notice", contract_path, year=year, strict=strict)
+    job = api.NoticeRequest.at(contract_path, year=year, strict=strict)
     paths, warnings, left_out = api.generate_notice(job, contract_path.resolve().parent, out_dir, pdf)
     _report(paths, warnings)
     if left_out:
@@ -343,7 +342,7 @@ def acceptance(year: int, data_dir: Path, contract_path: Path, out_dir: Path, pd
     公共服务项目另列服务对象意见（满意率等评价统计，不引用来电人的文字）。
     示例：gen acceptance --year 2024 --data data
     """
-    _run(Job.relative("acceptance", contract_path, year=year, data=str(data_dir), strict=strict), contract_path, out_dir, pdf)
+    _run(api.AcceptanceRequest.at(contract_path, year=year, data=data_dir, strict=strict), contract_path, out_dir, pdf)
 
 
 @main.command(context_settings=CONTEXT)
@@ -363,7 +362,7 @@ def archive(year: int, data_dir: Path, contract_path: Path, out_dir: Path | None
     示例：gen archive --year 2024 --data data
           gen verify outputs/archive-2024/archive-2024.json
     """
-    job = Job.relative("archive", contract_path, year=year, data=str(data_dir), strict=strict)
+    job = api.ArchiveRequest.at(contract_path, year=year, data=data_dir, strict=strict)
     _run(job, contract_path, out_dir or Path("outputs") / f"archive-{year}", False)
 
 
@@ -430,7 +429,10 @@ def edit(contract_path: Path, port: int, no_browser: bool) -> None:
         click.echo(url)
         sys.stdout.flush()
 
-    api.serve_editor(contract_path, port, not no_browser, announce)
+    # The editor is the other front end; like this one it calls the API and nothing else of ours.
+    from generator.editor.server import serve
+
+    serve(contract_path, port, not no_browser, announce)
 
 
 @main.command("sample-data", context_settings=CONTEXT)

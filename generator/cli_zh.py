@@ -273,17 +273,17 @@ def install() -> None:
     gettext as _``. Importing every click module up front instead would cost a command 10 ms of imports
     (pdb among them) it never uses.
     """
-    gettext.gettext = _translate  # type: ignore[assignment]
-    gettext.ngettext = _ngettext  # type: ignore[assignment]
+    gettext.gettext = _translate
+    gettext.ngettext = _ngettext  # type: ignore[assignment]  # ours takes str counts' forms as gettext's does, typed looser
     for name, module in sorted(sys.modules.items()):
         if name != "click" and not name.startswith("click."):
             continue
         changed = False
         if getattr(module, "_", None) is _original_gettext:
-            module._ = _translate  # type: ignore[attr-defined]
+            module._ = _translate  # type: ignore[attr-defined]  # a module attribute mypy does not see: click's own alias
             changed = True
         if getattr(module, "ngettext", None) is _original_ngettext:
-            module.ngettext = _ngettext  # type: ignore[attr-defined]
+            module.ngettext = _ngettext  # type: ignore[attr-defined]  # likewise click's own import of ngettext
             changed = True
         if changed and module.__name__ not in hooked:
             hooked.append(module.__name__)

@@ -1,9 +1,7 @@
-"""Generation jobs: a serialisable description of one command, run into files in memory.
+"""Running a generating command's request into files in memory, with the provenance `gen verify` reads.
 
-A Job is what `gen verify` finds in a document's properties and runs again, so it holds the
-command's arguments and nothing else; paths are kept relative to the contract's folder, so the bytes
-of a document do not depend on how a path was typed. Running a job writes nothing; the caller writes
-the files as one all-or-nothing batch.
+Each kind of request (``generator.requests``) has one registered runner here. Running writes nothing; the
+caller writes the files as one all-or-nothing batch.
 """
 
 from __future__ import annotations
@@ -11,12 +9,26 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import InputError, Problem, UsageError
+from generator.requests import (
+    FILE_ARGUMENTS,
+    AcceptanceRequest,
+    ArchiveRequest,
+    AssessmentRequest,
+    CalendarRequest,
+    ContractRequest,
+    DiffRequest,
+    InvoicesRequest,
+    NoticeRequest,
+    ReportRequest,
+    Request,
+    RequirementsRequest,
+)
 from generator.resources import TEMPLATES
 from generator.rules.model import ASSESSMENT_PART
 
@@ -24,8 +36,8 @@ if TYPE_CHECKING:
     from generator.documents.model import DocumentModel
     from generator.rules.model import Contract, ContractYear
 
-# The modules that build and write documents are imported inside the runners: the CLI imports this
-# module for Job, and `gen validate` should not pay for the writer's imports.
+# The modules that build and write documents are imported inside the runners: `gen validate` should not
+# pay for the writer's imports.
 
 # The parts of a contract year a document does not read (see ContractYear.parts). The contract's text never
 # reads the export columns, the report's settings, the sample, the calendar or the statutes, nor the year's
@@ -40,62 +52,6 @@ NOT_READ = {"contract": _NOT_READ_BY_TEXT, "requirements": _NOT_READ_BY_TEXT, "d
             "notice": _NOT_READ_BY_TEXT - {"statutes"},
             "report": frozenset({"sample", "calendar", "statutes", ASSESSMENT_PART}),
             "assessment": frozenset({"sample", "calendar", "statutes"}), "acceptance": frozenset({"sample", "calendar"})}
-KINDS = ("contract", "requirements", "invoices", "report", "assessment", "diff", "calendar", "notice", "acceptance",
-         "archive")
-FILE_ARGUMENTS = ("data", "rankings", "paid")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One generating command and its arguments; paths relative to the folder of the contract file."""
-
-    kind: str
-    contract: str = "contract.yaml"
-    year: int | None = None
-    month: str | None = None
-    data: str | None = None
-    rankings: str | None = None
-    paid: str | None = None
-    as_of: str | None = None
-    partial: bool = False
-    skip_bad_rows: bool = False
-    from_year: int | None = None
-    to_year: int | None = None
-    strict: bool = False
-
-    def describe(self) -> dict[str, Any]:
-        """The arguments that differ from the defaults (what provenance records)."""
-        return {k: v for k, v in asdict(self).items() if v not in (None, False) or k == "kind"}
-
-    @classmethod
-    def relative(cls, kind: str, contract: Path, **arguments: Any) -> Job:
-        """A job whose file arguments are stored relative to the contract's folder (absolute when outside it:
-        a document records those by name only, see ``run``)."""
-        home = contract.resolve().parent
-        for name in FILE_ARGUMENTS:
-            if arguments.get(name) is not None:
-                path = Path(arguments[name]).resolve()
-                arguments[name] = path.relative_to(home).as_posix() if path.is_relative_to(home) else path.as_posix()
-        return cls(kind, contract.name, **arguments)
-
-    def recorded(self, home: Path) -> Job:
-        """The job as a document records it: a file argument outside the contract's folder by its name only."""
-        from generator.output.provenance import EXTERNAL, recorded_path
-
-        changes: dict[str, Any] = {name: recorded_path(home / value, home) for name in FILE_ARGUMENTS
-                                   if (value := getattr(self, name)) is not None and not value.startswith(EXTERNAL)}
-        return replace(self, **changes)
-
-    def path(self, home: Path, name: str) -> Path | None:
-        """A file argument resolved against the contract's folder."""
-        from generator.output.provenance import EXTERNAL
-
-        value = getattr(self, name)
-        if value is None:
-            return None
-        if value.startswith(EXTERNAL):
-            raise UsageError(f"文件参数在合同目录之外（记录为 {value}），无法按记录找到：核对时请用 --data 指定数据目录现在的位置")
-        return home / value
 
 
 @dataclass
@@ -163,27 +119,37 @@ def _label(path: Path, home: Path, roots: Iterable[Path]) -> str:
     return recorded_path(path, home, root)
 
 
-def run(job: Job, contract: Contract, home: Path, external: Path | None = None) -> Output:
-    """Run ``job`` against a validated contract (file arguments relative to ``home``, an external data folder
-    at ``external``); attach provenance."""
+def run(request: Request, contract: Contract, home: Path, external: Path | None = None) -> Output:
+    """Run ``request`` against a validated contract (file arguments relative to ``home``, a data folder recorded
+    by name placed at ``external``); attach provenance."""
     from generator.documents.docx.packaging import package
-    from generator.output.provenance import EXTERNAL, custom_xml, properties, source_hashes
+    from generator.output.provenance import custom_xml, properties, source_hashes
 
-    running = job
-    if external is not None and job.data and job.data.startswith(EXTERNAL):
-        running = replace(job, data=str(external.resolve()))  # the document still records it by name
-    output = _RUNNERS[job.kind](running, contract, home)
+    running = request.placed(external) if external is not None else request
+    output = _RUNNERS[request.kind](running, contract, home)
     roots = [p for p in (running.path(home, n) for n in FILE_ARGUMENTS) if p is not None]
     hashes = {_label(Path(p), home, roots): d for p, d in source_hashes([TEMPLATES / "layout.yaml", *output.sources]).items()}
     for year in sorted(set(output.years)):
         # Each part of the year on its own, so `gen verify` can say which one changed; only the
         # assessment document reads the year's recorded result (recording it leaves the others verified).
-        for part, digest in contract.year(year).parts_used(NOT_READ.get(job.kind, frozenset({ASSESSMENT_PART}))).items():
-            hashes[f"{job.contract}#{year}/{part}"] = digest
-    custom = custom_xml(properties(job.recorded(home).describe(), hashes))
+        for part, digest in contract.year(year).parts_used(NOT_READ.get(request.kind, frozenset({ASSESSMENT_PART}))).items():
+            hashes[f"{request.contract}#{year}/{part}"] = digest
+    custom = custom_xml(properties(request.recorded(home).describe(), hashes))
     output.files = {name: package(data, custom) if isinstance(data, dict) else data
                     for name, data in output.files.items()}
     return output
+
+
+_RUNNERS: dict[str, Callable[[Any, Contract, Path], Output]] = {}
+_Runner = TypeVar("_Runner", bound=Callable[..., Output])
+
+
+def _runs(kind: type[Request]) -> Callable[[_Runner], _Runner]:
+    """Register the runner of one kind of request."""
+    def register(runner: _Runner) -> _Runner:
+        _RUNNERS[kind.kind] = runner
+        return runner
+    return register
 
 
 def _docx(model: DocumentModel) -> dict[str, bytes]:
@@ -194,26 +160,29 @@ def _docx(model: DocumentModel) -> dict[str, bytes]:
     return render_docx(model, load_layout())
 
 
-def _contract(job: Job, contract: Contract, _: Path) -> Output:
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+@_runs(ContractRequest)
+def _contract(job: ContractRequest, contract: Contract, _: Path) -> Output:
+    year, warnings = year_checks(contract, job.year, job.strict)
     files = {f"contract-{job.year}.docx": _docx(document_model(year, "contract")),
              f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}
     return Output(files, warnings, years=[year.year])
 
 
-def _requirements(job: Job, contract: Contract, _: Path) -> Output:
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+@_runs(RequirementsRequest)
+def _requirements(job: RequirementsRequest, contract: Contract, _: Path) -> Output:
+    year, warnings = year_checks(contract, job.year, job.strict)
     return Output({f"requirements-{job.year}.docx": _docx(document_model(year, "requirements"))}, warnings,
                   years=[year.year])
 
 
-def _invoices(job: Job, contract: Contract, home: Path) -> Output:
+@_runs(InvoicesRequest)
+def _invoices(job: InvoicesRequest, contract: Contract, home: Path) -> Output:
     from generator.documents.invoices import build_invoices
     from generator.exports.side_inputs import load_payments, load_rankings, rankings_from_data
     from generator.output.json_export import to_json
     from generator.rules.payment import Payment, build_schedule, payment_warnings
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    year, warnings = year_checks(contract, job.year, job.strict)
     months = year.service_months()
     sources: list[Path] = []
     rankings, data, paid = job.path(home, "rankings"), job.path(home, "data"), job.path(home, "paid")
@@ -244,19 +213,20 @@ def _invoices(job: Job, contract: Contract, home: Path) -> Output:
     return Output(files, warnings, sources, [year.year])
 
 
-def _report(job: Job, contract: Contract, home: Path) -> Output:
+@_runs(ReportRequest)
+def _report(job: ReportRequest, contract: Contract, home: Path) -> Output:
     from generator.analysis.monthly import build_month_report
     from generator.analysis.periods import shift
     from generator.documents.report import build_report
     from generator.output.json_export import to_json
 
     month, data_dir = job.month, job.path(home, "data") or home / "data"
-    year = contract.year_of_month(month)  # type: ignore[arg-type]
+    year = contract.year_of_month(month)
     _, warnings = year_checks(contract, year.year, job.strict)
-    report = build_month_report(contract, data_dir, month, job.skip_bad_rows)  # type: ignore[arg-type]
+    report = build_month_report(contract, data_dir, month, job.skip_bad_rows)
     warnings += month_warnings(report)
     # The month itself and the twelve before it (previous month, trend, the same month last year).
-    months = [shift(month, -k) for k in range(13)]  # type: ignore[arg-type]
+    months = [shift(month, -k) for k in range(13)]
     years = {year.year}
     for m in months:
         with contextlib.suppress(UsageError):
@@ -276,12 +246,13 @@ def month_warnings(report: Any) -> list[Problem]:
     return [*report.notes, *found]
 
 
-def _assessment(job: Job, contract: Contract, home: Path) -> Output:
+@_runs(AssessmentRequest)
+def _assessment(job: AssessmentRequest, contract: Contract, home: Path) -> Output:
     from generator.analysis.assessment import assess
     from generator.documents.assessment import build_assessment
     from generator.output.json_export import to_json
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    year, warnings = year_checks(contract, job.year, job.strict)
     data_dir = job.path(home, "data") or home / "data"
     result = assess(year, data_dir, job.partial)
     files = {
@@ -291,21 +262,23 @@ def _assessment(job: Job, contract: Contract, home: Path) -> Output:
     return Output(files, warnings, month_sources(data_dir, result.months), [year.year], result)
 
 
-def _diff(job: Job, contract: Contract, _: Path) -> Output:
+@_runs(DiffRequest)
+def _diff(job: DiffRequest, contract: Contract, _: Path) -> Output:
     from generator.documents.redline import build_redline
 
-    before, after = contract.year(job.from_year), contract.year(job.to_year)  # type: ignore[arg-type]
+    before, after = contract.year(job.from_year), contract.year(job.to_year)
     model = build_redline(before, after, document_model(before, "contract"), document_model(after, "contract"))
     return Output({f"diff-{job.from_year}-{job.to_year}.docx": _docx(model)}, years=[before.year, after.year])
 
 
-def _calendar(job: Job, contract: Contract, _: Path) -> Output:
+@_runs(CalendarRequest)
+def _calendar(job: CalendarRequest, contract: Contract, _: Path) -> Output:
     from datetime import datetime
 
     from generator.output.ics import calendar_bytes
     from generator.rules.duties import duties
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    year, warnings = year_checks(contract, job.year, job.strict)
     settings = year.data.get("calendar")
     if settings is None:
         raise InputError([year.source.problem((), "合同中没有 calendar 设置（提醒天数等），无法生成日历：请在 contract.yaml 中加上 calendar 部分")])
@@ -315,11 +288,12 @@ def _calendar(job: Job, contract: Contract, _: Path) -> Output:
     return Output({f"calendar-{job.year}.ics": data}, warnings, years=[year.year])
 
 
-def _notice(job: Job, contract: Contract, _: Path) -> Output:
+@_runs(NoticeRequest)
+def _notice(job: NoticeRequest, contract: Contract, _: Path) -> Output:
     from generator.documents.notice import announcement, build_notice, notice_text
     from generator.rules.statutes import SHIPPED
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    year, warnings = year_checks(contract, job.year, job.strict)
     if year.data.get("statutes", {}).get("notice") is None:
         raise InputError([year.source.problem((), "合同中没有 statutes.notice（主要标的、服务要求、履约地点和方式），"
                                                   "无法生成合同公告：请在 contract.yaml 的 statutes 部分加上 notice")])
@@ -330,12 +304,13 @@ def _notice(job: Job, contract: Contract, _: Path) -> Output:
     return Output(files, warnings, [SHIPPED], [year.year], notice)
 
 
-def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
+@_runs(AcceptanceRequest)
+def _acceptance(job: AcceptanceRequest, contract: Contract, home: Path) -> Output:
     from generator.analysis.acceptance import performance
     from generator.documents.acceptance import announcement_text, build_acceptance, standards
     from generator.rules.statutes import SHIPPED
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
+    year, warnings = year_checks(contract, job.year, job.strict)
     data_dir = job.path(home, "data") or home / "data"
     result = performance(year, data_dir)
     rows, problems = standards(year, result)
@@ -350,30 +325,30 @@ def _acceptance(job: Job, contract: Contract, home: Path) -> Output:
     return Output(files, warnings, [SHIPPED, *month_sources(data_dir, result.months)], [year.year], result)
 
 
-def archive_jobs(job: Job, year: ContractYear, data_dir: Path) -> tuple[list[Job], list[str]]:
-    """The jobs whose documents make up a year's archive, and what is left out for want of data."""
-    def one(kind: str, **extra: Any) -> Job:
-        return Job(kind, job.contract, year=job.year, strict=job.strict, **extra)
-
-    jobs = [one("contract"), one("invoices", data=job.data)]
+def archive_requests(job: ArchiveRequest, year: ContractYear, data_dir: Path) -> tuple[list[Request], list[str]]:
+    """The requests whose documents make up a year's archive, and what is left out for want of data."""
+    contract, strict = job.contract, job.strict
+    requests: list[Request] = [ContractRequest(contract=contract, strict=strict, year=job.year),
+                               InvoicesRequest(contract=contract, strict=strict, year=job.year, data=job.data)]
     months = year.service_months()
     present = [m for m in months if (data_dir / m).is_dir()]
-    jobs += [Job("report", job.contract, month=m, data=job.data, strict=job.strict) for m in present]
+    requests += [ReportRequest(contract=contract, strict=strict, month=m, data=job.data) for m in present]
     skipped = [f"{m} 月报：没有数据目录" for m in months if m not in present]
     first, last = year.renewal.assessment_months
     if all(m in present for m in months[first - 1 : last]):
-        jobs.append(one("assessment", data=job.data))
+        requests.append(AssessmentRequest(contract=contract, strict=strict, year=job.year, data=job.data))
     else:
         skipped.append("年度考核报告：考核期数据不全（验收书中已注明缺数据的月份）")
-    jobs.append(one("acceptance", data=job.data))
+    requests.append(AcceptanceRequest(contract=contract, strict=strict, year=job.year, data=job.data))
     if year.data.get("statutes", {}).get("notice") is not None:
-        jobs.append(one("notice"))
+        requests.append(NoticeRequest(contract=contract, strict=strict, year=job.year))
     else:
         skipped.append("合同公告：合同中没有 statutes.notice")
-    return jobs, skipped
+    return requests, skipped
 
 
-def _archive(job: Job, contract: Contract, home: Path) -> Output:
+@_runs(ArchiveRequest)
+def _archive(job: ArchiveRequest, contract: Contract, home: Path) -> Output:
     from generator.documents.docx.packaging import package
     from generator.documents.manifest import build_manifest
     from generator.output import archive
@@ -381,8 +356,8 @@ def _archive(job: Job, contract: Contract, home: Path) -> Output:
     from generator.output.provenance import GENERATOR, source_hashes
     from generator.rules.statutes import retention_period, statutes_of
 
-    year, warnings = year_checks(contract, job.year, job.strict)  # type: ignore[arg-type]
-    jobs, skipped = archive_jobs(job, year, job.path(home, "data") or home / "data")
+    year, warnings = year_checks(contract, job.year, job.strict)
+    jobs, skipped = archive_requests(job, year, job.path(home, "data") or home / "data")
     documents: dict[str, bytes] = {}
     sources: set[Path] = {TEMPLATES / "layout.yaml"}
     for sub in jobs:
@@ -415,10 +390,3 @@ def _archive(job: Job, contract: Contract, home: Path) -> Output:
     final = archive.manifest({**head}, [archive.entry(n, files[n]) for n in sorted(files)], hashes, retention, skipped)
     files[f"{name}.json"] = archive.manifest_json(final)
     return Output(files, warnings, sorted(sources), [year.year], final)
-
-
-_RUNNERS: dict[str, Callable[[Job, Contract, Path], Output]] = {
-    "contract": _contract, "requirements": _requirements, "invoices": _invoices, "report": _report,
-    "assessment": _assessment, "diff": _diff, "calendar": _calendar, "notice": _notice,
-    "acceptance": _acceptance, "archive": _archive,
-}

@@ -86,10 +86,10 @@ def _schema_check(document: Any, known: set[str]) -> list[Problem]:
 
     Once a document's sections pass, their exact JSON texts join ``known``.
     """
-    from generator.source.schema import schema_problems, validator
+    from generator.source.schema import schema_of, schema_problems
 
     data: Mapping[str, Any] = document.data
-    top = validator(SCHEMA).schema
+    top = schema_of(SCHEMA)
     required, allowed = set(top.get("required", ())), set(top.get("properties", {}))
     texts = {key: _exact_json(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
     whole = not isinstance(data, Mapping) or not required <= set(data) or not set(data) <= allowed

@@ -309,9 +309,10 @@ def _issues(year: ContractYear, report: MonthReport) -> tuple[Issue, ...]:
                     f"{cn_months([m for m in rank.period_months if m > report.month])}尚未到"
                     if any(m > report.month for m in rank.period_months) else ""]
             pending = f"；{'，'.join(g for g in gaps if g)}，档位待定"
+        assert rank.percent is not None  # an average rank always falls in a tier
         found.append(Issue(
             f"{rank.milestone}付款所依据的平均排名目前为第{rank.average.quantize(Decimal('0.01'))}名，对应{rank.tier}档"
-            f"（支付{rank.percent.normalize():f}%{pending}），不是最好档位。", advice["indicators"].get(ranking, "")))  # type: ignore[union-attr]
+            f"（支付{rank.percent.normalize():f}%{pending}），不是最好档位。", advice["indicators"].get(ranking, "")))
     regions = report.data.figures["tickets"].group(_field(year, "region"))
     before = report.previous.figures["tickets"].group(_field(year, "region")) if report.previous else None
     top = sorted(regions.items(), key=lambda item: (-item[1]["rows"], item[0]))[:3]
@@ -354,6 +355,7 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
     service = year.service_months()
     ytd = period(year, [m for m in service if m <= month], window)
     card = period(year, [month], window).card
+    assert card is not None  # the month itself is read, so its period scores
     settings = year.data["report"]
     first = settings["first_issue"]
     total_issue = _months_between(first, month) + 1
@@ -381,7 +383,7 @@ def build_month_report(contract: Contract, data_dir: Path, month: str, skip_bad_
     report = MonthReport(
         month=month, contract_year=year.year, year_note=note, issue_in_year=issue_in_year, issue_total=total_issue,
         issued_on=date.fromisoformat(f"{shift(month, 1)}-{settings['issue_day']:02d}"), data=data,
-        card=card, inputs=ytd.monthly_inputs[month],  # type: ignore[arg-type]
+        card=card, inputs=ytd.monthly_inputs[month],
         previous_month=previous_month, previous=window.get(previous_month), last_year_month=last_year_month,
         last_year=window.get(last_year_month), ytd=ytd, rank=_rank(year, month, window),
         staff_on_duty=int(staff) if staff is not None else None,

@@ -94,12 +94,14 @@ def _ranked(year: ContractYear, row: Row) -> Iterator[Block]:
 
 def _late(year: ContractYear, schedule: Schedule) -> Iterator[Block]:
     rules = year.data["payment"]["late_fee"]
+    as_of = schedule.as_of
+    assert as_of is not None  # the late-fee section is built only for a schedule computed as of a date
     clause = cite(year, "payment", "late_fee")
     basis = f"依据合同{clause}：" if clause else "依据合同："
     yield Paragraph("四、逾期付款违约金", "heading1")
     yield Paragraph(
         f"{basis}甲方逾期付费的，每逾期一日按所欠金额的{rate_words(rules['daily_rate'])}计付违约金，逾期违约金合计不超过"
-        f"合同总金额的{rate_words(rules['cap_rate'])}，即{cny(schedule.late_fee_cap)}。计算截至{cn_date(schedule.as_of)}"  # type: ignore[arg-type]
+        f"合同总金额的{rate_words(rules['cap_rate'])}，即{cny(schedule.late_fee_cap)}。计算截至{cn_date(as_of)}"
         "（之后的付款不计入）。")
     if schedule.late_fees:
         header = tuple(Cell.of(t, style="table_header") for t in ("节点", "应付日期", "实付日期", "所涉金额", "逾期天数", "违约金"))
@@ -116,7 +118,7 @@ def _late(year: ContractYear, schedule: Schedule) -> Iterator[Block]:
     capped = f"（按上限计；未设上限时为{cny(schedule.late_fee_uncapped)}）" if schedule.late_fee_capped else ""
     lines = [f"逾期违约金合计：{cny(schedule.late_fee_total)}{capped}。"]
     if schedule.outstanding is not None:
-        lines.append(f"截至{cn_date(schedule.as_of)}已到期未支付：{cny(schedule.outstanding)}。")  # type: ignore[arg-type]
+        lines.append(f"截至{cn_date(as_of)}已到期未支付：{cny(schedule.outstanding)}。")
     else:
         lines.append("尚有节点的金额待排名确定，未付金额暂不能计算。")
     lines += [f"{note}。" for note in schedule.notes]

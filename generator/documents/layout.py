@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from generator.errors import InputError
 from generator.resources import TEMPLATES
@@ -43,7 +44,7 @@ class Layout:
     styles: Mapping[str, Style]
 
 
-def _floats(raw: Mapping[str, object]) -> dict[str, object]:
+def _floats(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {k: float(v) if isinstance(v, Decimal | int) and not isinstance(v, bool) else v for k, v in raw.items()}
 
 
@@ -62,7 +63,7 @@ def _checked(raw_bytes: bytes, name: str) -> Layout:
         raise InputError(problems)
     raw = document.data
     return Layout(
-        page=MappingProxyType(_floats(raw["page"])),  # type: ignore[arg-type]
+        page=MappingProxyType({key: float(value) for key, value in raw["page"].items()}),
         latin_font=raw["latin_font"],
         language=raw["language"],
         header_font=raw["header"]["font"],
@@ -70,5 +71,5 @@ def _checked(raw_bytes: bytes, name: str) -> Layout:
         footer_font=raw["footer"]["font"],
         footer_size_pt=float(raw["footer"]["size_pt"]),
         footer_dash=raw["footer"]["dash"],
-        styles=MappingProxyType({name: Style(**_floats(s)) for name, s in raw["styles"].items()}),  # type: ignore[arg-type]
+        styles=MappingProxyType({name: Style(**_floats(s)) for name, s in raw["styles"].items()}),
     )

@@ -26,7 +26,7 @@ from generator.source.loader import PathKey
 def clause_renderer(year: ContractYear) -> Renderer:
     """A renderer of the year's clause texts (snippets rendered first, as the contract has them)."""
     # A merged year offers a loaded document's interface (data, marks, problems), as the contract's builder uses it.
-    renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))  # type: ignore[arg-type]
+    renderer = Renderer(year.source, year.write_optional_zero, contract_context(year))
     renderer.context["snippets"] = {name: renderer.render(text, ("snippets", name))
                                     for name, text in year.data["snippets"].items()}
     return renderer

@@ -35,7 +35,7 @@ def placeholder_chips(contract: Contract, year: int, source: YearSource) -> dict
     """Per text with placeholders (keyed ``section|section.path``): its pieces, plain or a placeholder."""
     current = contract.year(year)
     # The year's merged view answers where a text was written, as a loaded file does (as in documents/contract.py).
-    renderer = Renderer(current.source, current.write_optional_zero, contract_context(current))  # type: ignore[arg-type]
+    renderer = Renderer(current.source, current.write_optional_zero, contract_context(current))
     renderer.context["snippets"] = {name: renderer.render(text, ("snippets", name))
                                     for name, text in current.data["snippets"].items()}
     out: dict[str, list[dict[str, str]]] = {}

@@ -35,7 +35,6 @@ from generator import api
 from generator.editor import workspace
 from generator.editor.forms import TABS, form_schemas
 from generator.errors import GenError, InputError, UsageError
-from generator.jobs import Job
 from generator.source.patch import Unrepresentable
 
 __all__ = ["Editor", "serve"]
@@ -304,12 +303,12 @@ class Editor:
         if not isinstance(year, int) or kind not in ("contract", "diff"):
             raise Refused(400, "请求内容格式不对")
         if kind == "contract":
-            job = Job.relative("contract", self.path, year=year)
+            job: api.Request = api.ContractRequest.at(self.path, year=year)
         else:
             against = body.get("against")
             if not isinstance(against, int):
                 raise Refused(400, "请求内容格式不对")
-            job = Job.relative("diff", self.path, from_year=against, to_year=year)
+            job = api.DiffRequest.at(self.path, from_year=against, to_year=year)
         written, warnings = api.generate(job, self.home, self.home / "outputs")
         return {"written": [p.resolve().relative_to(self.home).as_posix() for p in written],
                 "warnings": [w.format() for w in warnings]}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.errors import InputError, Problem
-from generator.rules.inputs import KINDS, BadValue, rank_input, specs_of
+from generator.rules.inputs import KINDS, BadValue, InputSpec, rank_input, specs_of
 from generator.rules.model import ContractYear
 from generator.rules.money import round_fen, to_decimal
 from generator.rules.payment import Payment
@@ -58,9 +58,10 @@ def _amount(raw: object) -> Decimal:
 
 def _rank(document: Document, key: tuple[str, ...], raw: object, year: ContractYear) -> tuple[int | None, Problem | None]:
     name = rank_input(year.data["scoring"]) or "名次"
-    spec = specs_of(year.data["scoring"]).get(name)
+    # Without a declared rank input the ranks are still read as ranks (they decide the payment tiers).
+    spec = specs_of(year.data["scoring"]).get(name) or InputSpec(name, "rank", "average")
     try:
-        return KINDS["rank"].read(spec, raw, (year.rank_best, year.rank_worst)), None  # type: ignore[arg-type]
+        return KINDS["rank"].read(spec, raw, (year.rank_best, year.rank_worst)), None
     except BadValue as exc:
         return None, document.problem(key, str(exc))
 

@@ -22,11 +22,19 @@ from typing import Any
 PLACES = Decimal("0.000001")  # six decimals for a share or a rate
 
 
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # only NaN and infinity have a letter, and they are refused first
+    return exponent
+
+
 def number(value: Decimal) -> int | float:
     """A Decimal as a JSON number with the same decimal value (shares and rates rounded to six decimals)."""
-    if value.as_tuple().exponent < PLACES.as_tuple().exponent:  # type: ignore[operator]
+    if not value.is_finite():
+        raise ValueError(f"{value} has no JSON number")
+    if _exponent(value) < _exponent(PLACES):
         value = value.quantize(PLACES, rounding=ROUND_HALF_UP).normalize()
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+    if value == value.to_integral_value() and _exponent(value) >= 0:
         return int(value)
     written = float(value)
     if Decimal(repr(written)) != value:

@@ -71,7 +71,7 @@ def read_properties(path: Path) -> dict[str, str]:
             root = SafeTree.fromstring(archive.read("docProps/custom.xml"))
     except (OSError, zipfile.BadZipFile, SafeTree.ParseError, DefusedXmlException) as exc:
         raise GenError(f"{path}：不是可读取的 Word 文档（{exc}）") from None
-    return {prop.get("name"): "".join(prop.itertext()) for prop in root.iter(f"{{{CUSTOM_NS}}}property")}
+    return {prop.get("name") or "": "".join(prop.itertext()) for prop in root.iter(f"{{{CUSTOM_NS}}}property")}
 
 
 def custom_xml(props: Mapping[str, str]) -> bytes:

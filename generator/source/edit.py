@@ -7,17 +7,16 @@ loads and validates the result before anything is written.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from generator.errors import InputError, Problem
 from generator.source.loader import Document, load_bytes
 
-_INDENT = re.compile(r"[ ]*")
-
 
 def _indent(line: str) -> int:
-    return len(_INDENT.match(line).group(0))  # type: ignore[union-attr]
+    return len(line) - len(line.lstrip(" "))
 
 
 def _content(line: str) -> bool:
@@ -76,6 +75,30 @@ def set_assessment(text: str, name: str, year: int, block: list[str]) -> str:
         end = _block_end(lines, year_line)
         lines[end:end] = new
     return "".join(lines)
+
+
+def year_block(year: int, signatories: Mapping[str, str], fees: Mapping[str, Any]) -> list[str]:
+    """The lines of a new year's entry (`gen new-year`): a renewal with an empty contract number, the previous
+    year's signatories, and a commented example (its fees) showing that a change is written once, in its year."""
+    item = next((i for i in fees["items"] if "id" in i), None)
+    example = [
+        "  # 自本年度起变化的合同内容写在这里，只写变化的部分，以后年度沿用（写 null 删除一项）。例如预算调整：",
+        "  # fees:",
+        f"  #   total: {fees['total']}",
+    ]
+    if item is not None:
+        example += ["  #   items:", f"  #     - {{id: {item['id']}, amount: {item['amount']}}}"]
+    return [
+        f"{year}:",
+        "  kind: renewal",
+        "  # 合同编号：签订时由甲方编制；留空则文档中留出手填空白",
+        '  contract_number: ""',
+        f"  budget_year: {year}",
+        "  signatories:",
+        f"    buyer: {signatories['buyer']}",
+        f"    supplier: {signatories['supplier']}",
+        *example,
+    ]
 
 
 def append_year(text: str, name: str, block: list[str]) -> str:

@@ -37,6 +37,14 @@ class Origin:
     src: PathKey
     kids: dict[Any, Origin] | list[Origin] | None = None
 
+    def by_key(self) -> dict[Any, Origin]:
+        """The origins of a mapping's values, by key (empty for anything else)."""
+        return self.kids if isinstance(self.kids, dict) else {}
+
+    def in_order(self) -> list[Origin]:
+        """The origins of a list's items, in order (empty for anything else)."""
+        return self.kids if isinstance(self.kids, list) else []
+
 
 def origin_of(value: Any, src: PathKey) -> Origin:
     """The origin tree of a value exactly as written at ``src``."""
@@ -128,8 +136,8 @@ class _Merger:
     def _mapping(self, base: dict[str, Any], base_origin: Origin, patch: dict[str, Any],
                  patch_origin: Origin) -> tuple[dict[str, Any], Origin]:
         out = dict(base)
-        kids = dict(base_origin.kids or {})  # type: ignore[arg-type]
-        patch_kids: dict[Any, Origin] = patch_origin.kids  # type: ignore[assignment]
+        kids = dict(base_origin.by_key())
+        patch_kids = patch_origin.by_key()
         for key, value in patch.items():
             if key in CONTROL_KEYS:
                 self.fail(patch_kids[key].src, f"“{key}” 只能写在按 id 合并的列表项中")
@@ -147,17 +155,16 @@ class _Merger:
     def _by_identity(self, base: list[Any], base_origin: Origin, patch: list[Any], patch_origin: Origin,
                      identity: str) -> tuple[list[Any], Origin]:
         items = list(base)
-        origins = list(base_origin.kids or [])  # type: ignore[arg-type]
+        origins = list(base_origin.in_order())
         # Fields every existing item has must be written for a new one (else the id is likely misspelt);
         # worked examples never are, as a new item may come without them.
         required = set.intersection(*(set(item) for item in base)) - {"examples"} if base else set()
         for index, change in enumerate(patch):
-            change_origin: Origin = patch_origin.kids[index]  # type: ignore[index]
+            change_origin = patch_origin.in_order()[index]
             ident = change[identity]
             ids = [item[identity] for item in items]
             body = {key: value for key, value in change.items() if key not in CONTROL_KEYS}
-            body_origin = Origin(change_origin.src, {k: v for k, v in change_origin.kids.items()  # type: ignore[union-attr]
-                                                     if k not in CONTROL_KEYS})
+            body_origin = Origin(change_origin.src, {k: v for k, v in change_origin.by_key().items() if k not in CONTROL_KEYS})
             remove = change.get(REMOVE)
             if remove is not None and remove is not True:
                 self.fail((*change_origin.src, REMOVE), f"“{REMOVE}” 只能写 true（删除这一项）")

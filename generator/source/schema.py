@@ -7,7 +7,7 @@ resolves between siblings and nowhere else) and formats checked (a date must be 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -19,6 +19,7 @@ from referencing.exceptions import NoSuchResource
 
 from generator.errors import Problem
 from generator.resources import SCHEMAS
+from generator.source.layers import LAYERED
 from generator.source.loader import Document, PathKey
 
 _TYPE_NAMES = {
@@ -46,7 +47,7 @@ def _schemas() -> dict[str, Any]:
 def _registry() -> tuple[Registry, dict[str, Any]]:
     """Every schema file in a registry, so relative ``$ref`` resolve between siblings."""
     schemas = _schemas()
-    registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]
+    registry: Registry = Registry(retrieve=_missing).with_resources(  # type: ignore[call-arg]  # attrs fields (see above)
         (uri, Resource.from_contents(schema)) for uri, schema in schemas.items()
     )
     return registry.crawl(), schemas
@@ -61,6 +62,11 @@ def validator(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
 
 
+def schema_of(schema_name: str) -> Mapping[str, Any]:
+    """The JSON Schema ``schemas/<schema_name>`` as loaded (read once per run)."""
+    return _registry()[1][(SCHEMAS / schema_name).as_uri()]
+
+
 def schema_problems(document: Document, schema_name: str, only: Iterable[str] | None = None) -> list[Problem]:
     """Every schema violation in ``document``, one problem each, located at the offending node.
 
@@ -73,7 +79,7 @@ def schema_problems(document: Document, schema_name: str, only: Iterable[str] | 
         errors += [(error, ()) for error in whole.iter_errors(document.data)]
     else:
         for key in only:
-            section = whole.evolve(schema={"$ref": f"{whole.schema['$id']}#/properties/{key}"})
+            section = whole.evolve(schema={"$ref": f"{(SCHEMAS / schema_name).as_uri()}#/properties/{key}"})
             errors += [(error, (key,)) for error in section.iter_errors(document.data[key])]
     return sorted({_to_problem(document, _most_specific(error), prefix) for error, prefix in errors})
 
@@ -88,25 +94,42 @@ def _to_problem(document: Document, error: ValidationError, prefix: PathKey = ()
     path = (*prefix, *error.absolute_path)
     message = _message(error)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
-        extra = [key for key in error.instance if key not in allowed]
+        extra = _extra_keys(error)
         if extra:
             path = (*path, extra[0])
     return document.problem(path, message)
 
 
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    """The (sub)schema an error is about, as a mapping (jsonschema types it loosely)."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _extra_keys(error: ValidationError) -> list[str]:
+    allowed = _schema_of(error).get("properties", {})
+    return [str(key) for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []
+
+
 def _message(error: ValidationError) -> str:
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    kind, instance = error.validator, error.instance
+    value: Any = error.validator_value
+    title = _schema_of(error).get("title")
     label = f"（{title}）" if title else ""
     if kind == "required":
         missing = [key for key in value if isinstance(instance, dict) and key not in instance]
         return f"缺少必填项 “{missing[0] if missing else value}”"
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = [key for key in instance if key not in allowed] if isinstance(instance, dict) else []
+        allowed = sorted(_schema_of(error).get("properties", {}))
+        extra = _extra_keys(error)
         hint = f"；可用的键：{', '.join(allowed)}" if allowed else ""
-        return f"不认识的键 “{extra[0] if extra else ''}”（可能拼写错误）{hint}"
+        # A section of the contract (fees, terms, scoring …) written at the wrong indentation, usually meant as
+        # a renewal year's change but appended to whatever came last in the file.
+        misplaced = [key for key in extra if key in LAYERED]
+        if misplaced and error.absolute_path and error.absolute_path[0] != "years":
+            hint += ("。如果这是某个年度的变化，应写在 years.<年度> 下（比 years 中的年度多缩进两格）："
+                     f"{'、'.join(misplaced)} 现在被读成了上一项的一部分")
+        names = "、".join(f"“{key}”" for key in extra) or "“”"
+        return f"不认识的键 {names}（可能拼写错误）{hint}"
     if kind == "type":
         expected = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = ""

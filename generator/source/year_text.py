@@ -11,7 +11,6 @@ with the data it must hold before anyone may write it.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -29,7 +28,6 @@ from generator.source.patch import same
 
 __all__ = ["replace_year"]
 
-_INDENT = re.compile(r" *")
 # A new mapping of plain values is written on one line ({id: labour, amount: 1580000.00}) up to this width.
 _FLOW_WIDTH = 100
 
@@ -67,7 +65,7 @@ def _check(text: str, name: str, year: int, entry: Mapping[str, Any]) -> None:
 
 
 def _indent(line: str) -> int:
-    return len(_INDENT.match(line).group(0))  # type: ignore[union-attr]
+    return len(line) - len(line.lstrip(" "))
 
 
 def _block_end(lines: list[str], start: int) -> int:
