@@ -7,6 +7,7 @@ LibreOffice itself and compared with the two contracts.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -245,3 +246,18 @@ def test_two_editing_commands_at_once_both_land(tmp_path: Path) -> None:
         text = (folder / "contract.yaml").read_text("utf-8")
         assert "      score: 88\n" in text and "  2026:\n    kind: renewal" in text, attempt
         assert gen(folder, "gen validate").returncode == 0
+
+
+def test_the_finance_walk_through_runs_as_printed(tmp_path: Path) -> None:
+    # The README's commands, typed in a copy of the project's folder (they name the shipped example files).
+    shutil.copy(CONTRACT, tmp_path / "contract.yaml")
+    shutil.copytree(ROOT / "examples" / "finance", tmp_path / "examples" / "finance")
+    text = README.read_text("utf-8")
+    block = re.search(r"<!-- finance:commands -->\n```bash\n(.*?)\n```", text, re.S)
+    assert block
+    for command in block.group(1).splitlines():
+        result = gen(tmp_path, command)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    schedule = json.loads((tmp_path / "outputs" / "invoices-2024.json").read_text("utf-8"))
+    # 第2笔 paid 580,000.00 where the ranks (average 5.0, tier 1-5) make it 600,000.00: a late fee runs on the rest.
+    assert schedule["late_fee_total"] == 8440
