@@ -378,7 +378,8 @@ def _prior(year: ContractYear) -> str:
     return f"{year.prior_year}年度：{score}{'合格' if result.passed else '不合格'}"
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A data value as the list of changes shows it: 是/否, a plain decimal, a short list, an entry by name."""
     if value is None:
         return "（无）"
     if isinstance(value, bool):
@@ -387,7 +388,7 @@ def _shown(value: Any) -> str:
         return f"{value:f}"
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return "、".join(_shown(v) for v in value)
+            return "、".join(shown_value(v) for v in value)
         return f"（{len(value)} 项）"
     if isinstance(value, dict):
         return _entry(value)
@@ -488,8 +489,8 @@ def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, s
         old_text, old_at = before.overrides.get(name, ("", ()))
         new_text, new_at = after.overrides.get(name, ("", ()))
         if old_text != new_text:
-            changes.append((f"条款覆盖 {name}", format_path(new_at or old_at), _shown(old_text) if old_at else "（原文）",
-                            _shown(new_text) if new_at else "（原文）"))
+            changes.append((f"条款覆盖 {name}", format_path(new_at or old_at), shown_value(old_text) if old_at else "（原文）",
+                            shown_value(new_text) if new_at else "（原文）"))
     texts: set[tuple[Any, ...]] = set()
     for path, old, new in changed_facts(dict(before.data), dict(after.data)):
         if _is_example(path):
@@ -509,11 +510,11 @@ def data_changes(before: ContractYear, after: ContractYear) -> list[tuple[str, s
             continue
         label = _label(before, after, path)
         if old is None and isinstance(new, dict):
-            changes.append((label + ADDED, show_path(path), "（无）", _shown(new)))
+            changes.append((label + ADDED, show_path(path), "（无）", shown_value(new)))
         elif new is None and isinstance(old, dict):
-            changes.append((label + REMOVED, show_path(path), _shown(old), "（无）"))
+            changes.append((label + REMOVED, show_path(path), shown_value(old), "（无）"))
         else:
-            changes.append((label, show_path(path), _shown(old), _shown(new)))
+            changes.append((label, show_path(path), shown_value(old), shown_value(new)))
     return list(dict.fromkeys(changes))
 
 

@@ -14,10 +14,10 @@ import hashlib
 import re
 import textwrap
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 from generator import api
+from generator.documents.redline import shown_value
 from generator.editor.chips import placeholder_chips
 from generator.editor.forms import ENTRY_FIELDS, TABS, label_of
 from generator.errors import GenError, InputError, Problem
@@ -222,7 +222,7 @@ def _changes(inherited: Mapping[str, Any], current: Mapping[str, Any]) -> Iterat
             indexed = _indexed(current, path)
             name = _item_name(current, path) or _item_name(inherited, path)
             yield {"path": format_path(indexed) if indexed else _show(path), "key": list(map(str, path)),
-                   "label": label_of(_schema_path(path), name), "old": _shown(old), "new": _shown(new),
+                   "label": label_of(_schema_path(path), name), "old": shown_value(old), "new": shown_value(new),
                    "kind": "added" if old is None else ("removed" if new is None else "changed"),
                    "where": _where(indexed)}
 
@@ -278,20 +278,6 @@ def _item_name(data: Any, path: PathKey) -> str:
         else:
             return name
     return name
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "（无）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, list):
-        return "、".join(_shown(v) for v in value) if all(not isinstance(v, dict | list) for v in value) else f"（{len(value)} 项）"
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or "（多项）")
-    return str(value)
 
 
 def _block(text: str, document: Document, year: int) -> str:
