@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTRACT, ROOT, run_cli
+from artifacts import SECOND, archived_second, archived_year
+from conftest import CONTRACT, run_cli
 from pagecheck import require
 
-SECOND = ROOT / "examples" / "second-contract" / "contract.yaml"
 MONTHS = [f"2024-{m:02d}" for m in range(1, 11)]
 DOCUMENTS = ["acceptance-2024.pdf", "archive-2024.pdf", "assessment-2024.pdf", "contract-2024.pdf", "invoices-2024.pdf",
              "notice-2024.pdf", *(f"report-{m}.pdf" for m in MONTHS), "requirements-2024.pdf"]
@@ -28,16 +28,9 @@ TEXTS = ["acceptance-notice-2024.txt", "archive-2024.txt", "notice-2024.txt"]
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with a copy of the contract and ten months of data beside it, archived once."""
+    """A folder with a copy of the contract and ten months of data beside it, archived once (tests/artifacts.py)."""
     require("soffice", "pdffonts")
-    folder = tmp_path_factory.mktemp("archive")
-    shutil.copy(CONTRACT, folder / "contract.yaml")
-    for month in MONTHS:
-        assert run_cli("sample-data", "--month", month, "--seed", "3", "--scale", "0.05", "--out", str(folder / "data")).exit_code == 0
-    result = run_cli("archive", "--year", "2024", "--contract", str(folder / "contract.yaml"), "--data", str(folder / "data"),
-                     "--out", str(folder / "archive"))
-    assert result.exit_code == 0, result.stderr
-    return folder
+    return archived_year(tmp_path_factory)
 
 
 def _verify(manifest: Path, contract: Path) -> tuple[int, str]:
@@ -45,6 +38,7 @@ def _verify(manifest: Path, contract: Path) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+@pytest.mark.libreoffice
 def test_archive_holds_every_document_as_pdfa_2b(home: Path) -> None:
     names = sorted(p.name for p in (home / "archive").iterdir() if not p.name.startswith("."))  # the batch lock aside
     assert names == sorted([*DOCUMENTS, *TEXTS, "archive-2024.json"])
@@ -80,6 +74,7 @@ def _check_cross_references(pdf: bytes, name: str) -> None:
     assert struct.unpack(">6H", profile[24:36]) == tuple(int(info[a:b]) for a, b in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14)))
 
 
+@pytest.mark.libreoffice
 def test_manifest_lists_every_file_its_digest_the_sources_and_the_retention(home: Path) -> None:
     manifest = json.loads((home / "archive" / "archive-2024.json").read_text("utf-8"))
     listed = {f["name"]: f for f in manifest["files"]}
@@ -98,11 +93,13 @@ def test_manifest_lists_every_file_its_digest_the_sources_and_the_retention(home
     assert "至2040-01-16届满" in text and listed["contract-2024.pdf"]["sha256"] in text
 
 
+@pytest.mark.libreoffice
 def test_an_untouched_archive_verifies(home: Path) -> None:
     code, said = _verify(home / "archive" / "archive-2024.json", home / "contract.yaml")
     assert code == 0 and f"所列 {len(DOCUMENTS) + len(TEXTS)} 个归档文件" in said
 
 
+@pytest.mark.libreoffice
 def test_archiving_again_gives_the_same_bytes(home: Path, tmp_path: Path) -> None:
     result = run_cli("archive", "--year", "2024", "--contract", str(home / "contract.yaml"), "--data", str(home / "data"),
                      "--out", str(tmp_path))
@@ -111,6 +108,7 @@ def test_archiving_again_gives_the_same_bytes(home: Path, tmp_path: Path) -> Non
         assert (tmp_path / name).read_bytes() == (home / "archive" / name).read_bytes(), name
 
 
+@pytest.mark.libreoffice
 def test_verify_names_a_changed_or_missing_file_and_a_changed_source(home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(home, folder)
@@ -136,22 +134,18 @@ def test_a_manifest_that_is_not_one_is_refused(tmp_path: Path, content: bytes) -
     assert code == 1 and "不是 gen archive 写出的归档清单" in said and "Traceback" not in said
 
 
-def test_the_second_contract_archives_too(tmp_path: Path) -> None:
+@pytest.mark.libreoffice
+def test_the_second_contract_archives_too(tmp_path_factory: pytest.TempPathFactory) -> None:
     require("soffice")
-    for month in ("2025-03", "2025-04"):
-        assert run_cli("sample-data", "--contract", str(SECOND), "--month", month, "--scale", "0.05",
-                       "--out", str(tmp_path / "data")).exit_code == 0
-    result = run_cli("archive", "--year", "2025", "--contract", str(SECOND), "--data", str(tmp_path / "data"),
-                     "--out", str(tmp_path / "archive"))
-    assert result.exit_code == 0, result.stderr
-    manifest = json.loads((tmp_path / "archive" / "archive-2025.json").read_text("utf-8"))
+    made = archived_second(tmp_path_factory)  # four months of data, in a folder of their own
+    manifest = json.loads((made / "archive" / "archive-2025.json").read_text("utf-8"))
     names = {f["name"] for f in manifest["files"]}
     assert {"contract-2025.pdf", "notice-2025.pdf", "acceptance-2025.pdf", "report-2025-04.pdf"} <= names
     assert "assessment-2025.pdf" not in names and any("年度考核报告" in s for s in manifest["skipped"])
     assert manifest["retention"]["until"] == "2041-03-09"
-    code, said = _verify(tmp_path / "archive" / "archive-2025.json", SECOND)
+    code, said = _verify(made / "archive" / "archive-2025.json", SECOND)
     # The data folder lies outside the contract's folder: recorded by name, found again with --data.
     assert code == 1 and "请用 --data 指定数据目录" in said
-    result = run_cli("verify", str(tmp_path / "archive" / "archive-2025.json"), "--contract", str(SECOND),
-                     "--data", str(tmp_path / "data"))
+    result = run_cli("verify", str(made / "archive" / "archive-2025.json"), "--contract", str(SECOND),
+                     "--data", str(made / "data"))
     assert result.exit_code == 0, result.stderr

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTRACT, run_cli
+from artifacts import documents
+
+pytestmark = pytest.mark.libreoffice
 
 
 def _tool(name: str) -> str:
@@ -23,22 +25,13 @@ def _tool(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("lo")
-    data = out / "data"
-    for month in range(1, 11):
-        assert run_cli("sample-data", "--month", f"2024-{month:02d}", "--scale", "0.1", "--out", str(data)).exit_code == 0
-    commands = [("all", "--year", "2024", "--data", str(data)), ("contract", "--year", "2025"),
-                ("diff", "--from", "2024", "--to", "2025")]
-    for command in commands:
-        result = run_cli(*command, "--contract", str(CONTRACT), "--out", str(out))
-        assert result.exit_code == 0, result.stderr
-    docs = sorted(out.glob("*.docx"))
-    subprocess.run(
-        [_tool("soffice"), f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out), *map(str, docs)],
-        check=True, capture_output=True, timeout=900,
-    )
-    return {doc.stem: out / f"{doc.stem}.pdf" for doc in docs}
+    """What `gen all --year 2024` writes, the 2025 contract and the 2024→2025 redline, converted in one run
+    with every other kind of document (tests/artifacts.py)."""
+    _tool("soffice")
+    made = documents(tmp_path_factory)
+    docs = [*(made / "year").glob("*.docx"), made / "docx" / "contract-2025.docx", made / "docx" / "requirements-2025.docx",
+            made / "docx" / "diff-2024-2025.docx"]
+    return {doc.stem: made / "pdf" / f"{doc.stem}.pdf" for doc in docs}
 
 
 def _pages(pdf: Path) -> int:

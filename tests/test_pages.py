@@ -8,10 +8,7 @@ can fail. CI installs LibreOffice and poppler-utils (scripts/setup.sh); a missin
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -24,10 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from conftest import CONTRACT, ROOT, run_cli
+from artifacts import documents
 from pagecheck import Finding, body_lines, check, expectations, pages, recurring, require, to_pdfs
 
-SECOND = ROOT / "examples" / "second-contract" / "contract.yaml"
 SHIPPED = ["acceptance-2024", "archive-2024", "assessment-2024", "contract-2024", "contract-2025", "diff-2024-2025",
            "invoices-2024", "invoices-2024-late-fees", "invoices-2024-ranked", "notice-2024", "report-2024-05",
            "requirements-2024", "requirements-2025"]
@@ -37,80 +33,17 @@ OTHER = ["second-acceptance-2025", "second-archive-2025", "second-contract-2025"
          "second-requirements-2025", "second-requirements-2026"]
 DOCS = SHIPPED + OTHER
 
-
-def _gen(*args: str, contract: Path = CONTRACT) -> None:
-    result = run_cli(*args, "--contract", str(contract))
-    assert result.exit_code == 0, f"gen {' '.join(args)}: {result.stderr}"
-
-
-def _manifest_docx(folder: Path, year: int, contract: Path, target: Path) -> None:
-    """The archive's manifest as a .docx, built again from its JSON by the builder `gen archive` renders to PDF/A."""
-    from generator.api import load_contract
-    from generator.documents.docx.packaging import package
-    from generator.documents.docx.writer import render_docx
-    from generator.documents.layout import load_layout
-    from generator.documents.manifest import build_manifest
-
-    data = json.loads((folder / f"archive-{year}.json").read_text("utf-8"))
-    model = build_manifest(load_contract(contract).year(year), data)
-    target.write_bytes(package(render_docx(model, load_layout())))
+pytestmark = pytest.mark.libreoffice  # the controls as well: their pages are LibreOffice's
 
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Finding]]:
-    """Generate every kind of document, render them all in one LibreOffice run and check each."""
+    """Every kind of document, rendered in one LibreOffice run (tests/artifacts.py), checked one by one."""
     require("soffice", "pdftotext", "pdfimages")
-    root = tmp_path_factory.mktemp("pages")
-    data, out = root / "data", root / "out"
-    for month in range(1, 11):
-        result = run_cli("sample-data", "--month", f"2024-{month:02d}", "--scale", "0.1", "--out", str(data))
-        assert result.exit_code == 0, result.stderr
-    ranks = root / "rankings.yaml"
-    # Averages 5.2 and 5.8: both ranked milestones fall in the second tier, so tiers are really chosen.
-    ranks.write_text("".join(f"2024-{m:02d}: {r}\n" for m, r in enumerate([3, 4, 5, 6, 8, 9, 3, 4, 5, 8], 1)), "utf-8")
-    paid = root / "paid.yaml"
-    # m1 ten days late, m2 on time, m3 unpaid at the as-of date: the late-fee table has rows of both kinds.
-    paid.write_text("- {milestone: m1, paid_on: 2024-03-27, amount: 900000.00}\n"
-                    "- {milestone: m2, paid_on: 2024-06-17, amount: 580000.00}\n", "utf-8")
-    for year in ("2024", "2025"):
-        _gen("contract", "--year", year, "--out", str(out))
-        _gen("requirements", "--year", year, "--out", str(out))
-    _gen("invoices", "--year", "2024", "--data", str(data), "--out", str(out))
-    _gen("invoices", "--year", "2024", "--data", str(data), "--rankings", str(ranks), "--out", str(root / "ranked"))
-    _gen("invoices", "--year", "2024", "--data", str(data), "--rankings", str(ranks), "--paid", str(paid),
-         "--as-of", "2024-12-16", "--out", str(root / "late-fees"))
-    _gen("report", "--month", "2024-05", "--data", str(data), "--out", str(out))
-    _gen("assess", "--year", "2024", "--data", str(data), "--out", str(out))
-    _gen("diff", "--from", "2024", "--to", "2025", "--out", str(out))
-    _gen("notice", "--year", "2024", "--out", str(out))
-    _gen("acceptance", "--year", "2024", "--data", str(data), "--out", str(out))
-    _gen("archive", "--year", "2024", "--data", str(data), "--out", str(root / "archive"))
-    _manifest_docx(root / "archive", 2024, CONTRACT, out / "archive-2024.docx")
-    # The variants really hold what they are there for: chosen tiers, and the late-fee table.
-    ranked = json.loads((root / "ranked" / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)
-    assert all(row["chosen"] for row in ranked["rows"][1:]), ranked["rows"]
-    assert json.loads((root / "late-fees" / "invoices-2024.json").read_text("utf-8"), parse_float=Decimal)["late_fees"]
-    # The three payment schedules share a file name: give the variants their own names for the one batch.
-    for variant in ("ranked", "late-fees"):
-        shutil.copy(root / variant / "invoices-2024.docx", out / f"invoices-2024-{variant}.docx")
-    docs = {path.stem: path for path in out.glob("*.docx")}
-    assert sorted(docs) == SHIPPED
-    second_data, second = root / "second-data", root / "second"
-    for month in range(3, 7):
-        _gen("sample-data", "--month", f"2025-{month:02d}", "--scale", "0.1", "--out", str(second_data), contract=SECOND)
-    for args in (("contract", "--year", "2025"), ("contract", "--year", "2026"),  # each with its requirements
-                 ("invoices", "--year", "2025", "--data", str(second_data)),
-                 ("report", "--month", "2025-06", "--data", str(second_data)),
-                 ("diff", "--from", "2025", "--to", "2026"), ("notice", "--year", "2025"),
-                 ("acceptance", "--year", "2025", "--data", str(second_data))):
-        _gen(*args, "--out", str(second), contract=SECOND)
-    _gen("archive", "--year", "2025", "--data", str(second_data), "--out", str(root / "second-archive"), contract=SECOND)
-    _manifest_docx(root / "second-archive", 2025, SECOND, second / "archive-2025.docx")
-    for path in second.glob("*.docx"):  # one PDF folder: the second contract's files get a prefix
-        docs[f"second-{path.stem}"] = shutil.copy(path, out / f"second-{path.name}")
-    assert sorted(docs) == DOCS
-    pdfs = to_pdfs(docs.values(), root / "pdf")
-    return {stem: check(pdfs[stem], docs[stem]) for stem in DOCS}
+    made = documents(tmp_path_factory)
+    docs = {path.stem: path for path in (made / "docx").glob("*.docx")}
+    assert set(DOCS) <= set(docs)
+    return {stem: check(made / "pdf" / f"{stem}.pdf", docs[stem]) for stem in DOCS}
 
 
 @pytest.mark.parametrize("stem", DOCS)
