@@ -7,8 +7,8 @@ LibreOffice itself and compared with the two contracts.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import shlex
 import shutil
@@ -17,6 +17,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
 
 from conftest import CONTRACT, ROOT
 from docx_inspect import W, body_text, part
@@ -38,12 +41,13 @@ def readme_block(name: str) -> str:
 
 
 def gen(folder: Path, command: str) -> subprocess.CompletedProcess[str]:
-    """A README command, typed in the contract's folder."""
+    """A README command, typed in the contract's folder: split as a shell splits it and given to `gen`'s command
+    line in this process (the console script itself runs in test_two_editing_commands_at_once_both_land)."""
     argv = shlex.split(command)
     assert argv[0] == "gen", command
-    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "gen"), *argv[1:]], cwd=folder, capture_output=True,
-                          text=True, env=env, timeout=300)
+    with contextlib.chdir(folder):
+        result = CliRunner().invoke(main, argv[1:], prog_name="gen", catch_exceptions=False)
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
 
 
 def run_block(folder: Path, name: str) -> list[subprocess.CompletedProcess[str]]:
@@ -156,6 +160,7 @@ def test_the_new_indicator_is_one_inserted_row_of_each_scoring_table(walkthrough
     assert summary.count("fees.total") == 1
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_accepts_to_the_new_contract_and_rejects_to_the_old(walkthrough: dict, tmp_path: Path) -> None:
     outputs = walkthrough["folder"] / "outputs"
     diff = outputs / "diff-2025-2026.docx"
