@@ -7,13 +7,21 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import CONTRACT, ROOT
 
 
-def test_the_wheel_ships_schemas_and_templates_and_runs_from_them(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once by pip from the source tree."""
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(ROOT)],
                    check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("hotline_contract_gen-*.whl"))
+    return next(folder.glob("hotline_contract_gen-*.whl"))
+
+
+def test_the_wheel_ships_schemas_and_templates_and_runs_from_them(wheel: Path, tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for schema in (ROOT / "schemas").glob("*.json"):
         assert f"generator/schemas/{schema.name}" in names
@@ -31,11 +39,8 @@ def test_the_wheel_ships_schemas_and_templates_and_runs_from_them(tmp_path: Path
     assert "contract.yaml 有效" in result.stdout
 
 
-def test_from_an_empty_folder_after_installing_the_wheel_init_then_contract(tmp_path: Path) -> None:
+def test_from_an_empty_folder_after_installing_the_wheel_init_then_contract(wheel: Path, tmp_path: Path) -> None:
     """A wheel install has no source tree: `gen init` gives it a contract to start from."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("hotline_contract_gen-*.whl"))
     env = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=120)
     subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install", "-q", "--no-deps",

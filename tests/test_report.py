@@ -278,6 +278,11 @@ def _with_details(row: dict[str, str], number: int) -> dict[str, str]:
     return row
 
 
+def _pieces(text: str, sizes: set[int]) -> set[str]:
+    """Every piece of ``text`` whose length is one of ``sizes``."""
+    return {text[i : i + size] for size in sizes for i in range(len(text) - size + 1)}
+
+
 def test_no_caller_text_reaches_the_report(data_dir: Path, tmp_path: Path) -> None:
     import zipfile
 
@@ -302,9 +307,11 @@ def test_no_caller_text_reaches_the_report(data_dir: Path, tmp_path: Path) -> No
     labels = {t[column] for t in detailed for column in ("所属乡镇", "诉求分类", "承办单位")}
     words = {t["诉求内容"][i:i + 8] for t in detailed for i in range(0, len(t["诉求内容"]) - 8, 4)}
     words = {w for w in words if not any(w in label for label in labels)}  # a town's name is not the caller's
+    sizes = {len(n) for n in names} | {len(w) for w in words}
     for text in texts:
         assert not PHONE.search(text) and not ID.search(text)
         assert not re.search(r"0898-8\d{6}", text)
         assert not re.search(r"[0-9]+[号栋室]", text)
-        assert not [n for n in names if n in text]
-        assert not [w for w in words if w in text]
+        pieces = _pieces(text, sizes)  # "n in pieces" is "n in text", for thousands of names at once
+        assert not [n for n in names if n in pieces]
+        assert not [w for w in words if w in pieces]
