@@ -123,6 +123,7 @@ def test_tracked_changes_are_the_expected_ones(redline: dict[str, Path]) -> None
     assert "years.2025.contract_number" in summary and "years.2025.budget_year" in summary
 
 
+@pytest.mark.libreoffice
 def test_redline_is_deterministic_and_opens_in_libreoffice(redline: dict[str, Path], tmp_path: Path) -> None:
     again = run_cli("diff", "--from", "2024", "--to", "2025", "--contract", str(CONTRACT), "--out", str(tmp_path))
     assert (tmp_path / "diff-2024-2025.docx").read_bytes() == redline["diff"].read_bytes()

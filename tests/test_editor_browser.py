@@ -98,14 +98,24 @@ class Page:
                 value = None
             if value:
                 return value
-            time.sleep(0.1)
+            time.sleep(0.02)
         raise AssertionError(f"等待超时：{what}")
 
     def checks(self) -> int:
         return int(self.driver.execute_script("return Number(document.body.dataset.checks || 0)"))
 
-    def checked_after(self, before: int) -> None:
-        self.wait(lambda: self.checks() > before and "正在" not in self.text("check-summary"), "检查结果")
+    def checked_after(self, before: int, timeout: float = 30) -> None:
+        """Wait for the page's next check result, watched in the page itself: it answers the moment it is shown."""
+        script = """
+            const [before, seconds, done] = arguments, end = Date.now() + seconds * 1000;
+            (function look() {
+              const summary = document.getElementById('check-summary');
+              if (Number(document.body.dataset.checks || 0) > before && !summary.innerText.includes('正在')) done(true);
+              else if (Date.now() > end) done(false);
+              else setTimeout(look, 10);
+            })();"""
+        if not self.driver.execute_async_script(script, before, timeout):
+            raise AssertionError("等待超时：检查结果")
 
     def text(self, element_id: str) -> str:
         return self.driver.find_element(By.ID, element_id).text
@@ -193,7 +203,7 @@ def _walk(page: Page, url: str, contract: Path) -> None:
     driver = page.driver
     original = contract.read_text("utf-8")
     driver.get(url)
-    page.wait(lambda: page.checks() >= 1, "载入")
+    page.checked_after(0)  # the first check result: the page has loaded
     assert page.text("year-title") == "2026 年度合同"
     years = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "nav li button")]
     assert years[0].startswith("2024 年度 · 已签订") and "2026 年度 · 待签订" in years[2]
@@ -204,7 +214,10 @@ def _walk(page: Page, url: str, contract: Path) -> None:
     page.click(page.button(years[0]))
     page.wait(lambda: page.text("year-title").startswith("2024 年度合同"), "2024")
     assert "周永" in page.text("year-note") and "2024-01-17" in page.text("year-note")
-    assert all(not e.is_enabled() for e in driver.find_elements(By.CSS_SELECTOR, "#panels input[type=text][name]"))
+    fields = driver.execute_script(
+        "const all = [...document.querySelectorAll('#panels input[type=text][name]')];"
+        "return [all.length, all.filter((e) => !e.matches(':disabled')).map((e) => e.name)];")
+    assert fields[0] > 0 and fields[1] == [], fields  # every field of the signed year is disabled, none left to type in
     page.shot("signed-2024-read-only")
     page.click(page.button(years[2]))
     page.wait(lambda: page.text("year-title") == "2026 年度合同", "2026")

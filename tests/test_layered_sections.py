@@ -166,6 +166,7 @@ def test_the_data_change_page_names_what_was_added_and_removed(all_kinds: Path) 
     assert len(added) == len(set(added))
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_accepts_and_rejects_every_redline_exactly(all_kinds: Path, tmp_path: Path) -> None:
     out = all_kinds / "out"
     if not (out / "diff-2027-2028.docx").exists():
