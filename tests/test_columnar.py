@@ -156,6 +156,9 @@ EDITS: dict[str, tuple[str, Edit, str]] = {
     "whitespace-only lines": ("tickets", _blank_lines, "fast"),
     "a total row at the bottom": ("calls", _total_row, "declined"),
     "an end-of-file mark": ("calls", _end_of_file_mark, "fast"),
+    # The first cell blank, the row not: asked of the first column first, the blank-row test must look further.
+    "a blank first cell": ("tickets", _set("工单编号", 16, " "), "reported"),
+    "a blank first cell of an optional column": ("calls", _set("呼叫编号", 16, ""), "fast"),
 }
 
 
@@ -211,6 +214,28 @@ def test_a_line_ended_by_a_lone_carriage_return_is_declined(month_dir: Path, tmp
     as_gen, careful, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
     assert used["calls"] is False and as_gen == careful
     assert careful["calls"].figures.rows == len(lines) - 2  # every record read: the header and the final "" aside
+
+
+def test_a_large_export_with_windows_line_ends_is_read_column_wise(month_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every line ends with CRLF, and one ends exactly at 4 MiB, where the search for a lone CR once cut
+    # its file into blocks and took that CR for a lone one, sending a clean file to the careful reader.
+    boundary = 1 << 22
+    data = _copy(month_dir, tmp_path)
+    path = data / MONTH / "tickets.csv"
+    rows = _rows(path)
+    content = rows[0].index("诉求内容")
+    filler = "请" * (boundary // 3 // (len(rows) - 1) + 1)
+    for row in rows[1:]:
+        row[content] += filler
+    _write(path, rows)
+    raw = path.read_bytes()
+    rows[1][content] += "a" * (boundary - (raw.rfind(b"\r\n", 0, boundary) + 2))
+    _write(path, rows)
+    raw = path.read_bytes()
+    assert len(raw) > boundary and raw[boundary - 2 : boundary] == b"\r\n" and raw.count(b"\r") == raw.count(b"\r\n")
+    as_gen, careful, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
+    assert used["tickets"] is True and as_gen == careful
 
 
 def test_a_cell_too_long_for_the_careful_reader_is_not_read_by_the_fast_one(month_dir: Path, tmp_path: Path,
