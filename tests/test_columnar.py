@@ -129,6 +129,12 @@ def _end_of_file_mark(rows: list[list[str]]) -> None:
     rows.append(["\x1a"])
 
 
+def _invisible_and_control_in_labels(rows: list[list[str]]) -> None:
+    # One search finds both in a label column; telling them apart must still refuse the control character.
+    _set("承办单位", 15, "县住房和城乡\u200b建设局")(rows)
+    _set("所属乡镇", 16, "椰林\x07镇")(rows)
+
+
 # table, edit, and what happens: "fast" (the columnar path may take it), "declined" (the careful reader
 # reads it, finding nothing to report), "reported" (the careful reader reads it and reports something)
 EDITS: dict[str, tuple[str, Edit, str]] = {
@@ -159,6 +165,11 @@ EDITS: dict[str, tuple[str, Edit, str]] = {
     # The first cell blank, the row not: asked of the first column first, the blank-row test must look further.
     "a blank first cell": ("tickets", _set("工单编号", 16, " "), "reported"),
     "a blank first cell of an optional column": ("calls", _set("呼叫编号", 16, ""), "fast"),
+    # More bytes than the limit of characters, fewer characters: counted, not refused.
+    "a long cell within the limit": ("tickets", _set("诉求内容", 17, "漏" * 50_000), "fast"),
+    "an invisible character in an id": ("tickets", _set("工单编号", 18, "\ufeffGD2024\u200b05999999"), "fast"),
+    "an invisible character in a text": ("tickets", _set("诉求内容", 19, "漏水\u200b严重"), "fast"),
+    "an invisible and a control character in labels": ("tickets", _invisible_and_control_in_labels, "reported"),
 }
 
 
