@@ -129,6 +129,12 @@ def _end_of_file_mark(rows: list[list[str]]) -> None:
     rows.append(["\x1a"])
 
 
+def _invisible_and_control_in_labels(rows: list[list[str]]) -> None:
+    # One search finds both in a label column; telling them apart must still refuse the control character.
+    _set("承办单位", 15, "县住房和城乡\u200b建设局")(rows)
+    _set("所属乡镇", 16, "椰林\x07镇")(rows)
+
+
 # table, edit, and what happens: "fast" (the columnar path may take it), "declined" (the careful reader
 # reads it, finding nothing to report), "reported" (the careful reader reads it and reports something)
 EDITS: dict[str, tuple[str, Edit, str]] = {
@@ -156,6 +162,14 @@ EDITS: dict[str, tuple[str, Edit, str]] = {
     "whitespace-only lines": ("tickets", _blank_lines, "fast"),
     "a total row at the bottom": ("calls", _total_row, "declined"),
     "an end-of-file mark": ("calls", _end_of_file_mark, "fast"),
+    # The first cell blank, the row not: asked of the first column first, the blank-row test must look further.
+    "a blank first cell": ("tickets", _set("工单编号", 16, " "), "reported"),
+    "a blank first cell of an optional column": ("calls", _set("呼叫编号", 16, ""), "fast"),
+    # More bytes than the limit of characters, fewer characters: counted, not refused.
+    "a long cell within the limit": ("tickets", _set("诉求内容", 17, "漏" * 50_000), "fast"),
+    "an invisible character in an id": ("tickets", _set("工单编号", 18, "\ufeffGD2024\u200b05999999"), "fast"),
+    "an invisible character in a text": ("tickets", _set("诉求内容", 19, "漏水\u200b严重"), "fast"),
+    "an invisible and a control character in labels": ("tickets", _invisible_and_control_in_labels, "reported"),
 }
 
 
@@ -211,6 +225,28 @@ def test_a_line_ended_by_a_lone_carriage_return_is_declined(month_dir: Path, tmp
     as_gen, careful, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
     assert used["calls"] is False and as_gen == careful
     assert careful["calls"].figures.rows == len(lines) - 2  # every record read: the header and the final "" aside
+
+
+def test_a_large_export_with_windows_line_ends_is_read_column_wise(month_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every line ends with CRLF, and one ends exactly at 4 MiB, where the search for a lone CR once cut
+    # its file into blocks and took that CR for a lone one, sending a clean file to the careful reader.
+    boundary = 1 << 22
+    data = _copy(month_dir, tmp_path)
+    path = data / MONTH / "tickets.csv"
+    rows = _rows(path)
+    content = rows[0].index("诉求内容")
+    filler = "请" * (boundary // 3 // (len(rows) - 1) + 1)
+    for row in rows[1:]:
+        row[content] += filler
+    _write(path, rows)
+    raw = path.read_bytes()
+    rows[1][content] += "a" * (boundary - (raw.rfind(b"\r\n", 0, boundary) + 2))
+    _write(path, rows)
+    raw = path.read_bytes()
+    assert len(raw) > boundary and raw[boundary - 2 : boundary] == b"\r\n" and raw.count(b"\r") == raw.count(b"\r\n")
+    as_gen, careful, used = _both(data, MONTH, _plan(CONTRACT, 2024), monkeypatch)
+    assert used["tickets"] is True and as_gen == careful
 
 
 def test_a_cell_too_long_for_the_careful_reader_is_not_read_by_the_fast_one(month_dir: Path, tmp_path: Path,

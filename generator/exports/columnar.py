@@ -14,6 +14,7 @@ Spreadsheets (.xlsx) always go to the careful reader.
 from __future__ import annotations
 
 import io
+import mmap
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -22,7 +23,7 @@ from typing import Any
 
 from generator.exports import conditions
 from generator.exports.deidentify import contains_personal_data
-from generator.exports.fields import _NO, _YES, INVISIBLE, MAX_SECONDS, FieldSpec
+from generator.exports.fields import _NO, _YES, INVISIBLE, INVISIBLE_CHARACTERS, MAX_SECONDS, FieldSpec
 from generator.exports.tables import (
     EMPTY_CELL,
     MAX_FIELD_CHARS,
@@ -36,13 +37,16 @@ from generator.exports.tables import (
 
 BATCH_ROWS = 50_000  # rows converted at a time: memory stays flat in the size of the month
 
-# Characters Word refuses (the careful reader deletes them and says so): the fast path only looks for them.
-_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+# Characters Word refuses (the careful reader deletes them and says so): the fast path only looks for them,
+# one by one with the engine's multi-string search (faster than its regex on every cell).
+_ILLEGAL_CHARACTERS = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)]
+_INVISIBLE_CHARACTERS = list(INVISIBLE_CHARACTERS)
 # A superset of what ``ingest.lost_digits`` finds (the Rust engine has no look-behind): a hit sends the
 # file to the careful reader, which decides.
 _MANGLED = r"[0-9]\.[0-9]+[Ee]\+?[0-9]{1,2}|[0-9]{15}000"
 # Seconds 00-59 only: the engine's parser takes a leap second (:60) that the careful reader refuses.
 _ISO_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:[0-5]\d:[0-5]\d$"
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _FLAGS = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
 
@@ -126,27 +130,46 @@ class _Fast:
         pl = self.pl
 
         batch = batch.with_columns(pl.all().fill_null(""))
-        blank = pl.all_horizontal([pl.col(c).str.strip_chars(EMPTY_CELL) == "" for c in batch.columns])
-        if batch.select(blank.any()).item():  # rare: the copy is made only when there is a blank row
-            batch = batch.filter(~blank)
+        # A row is blank only when its first cell is: that one column is asked first, every column only
+        # when it has a blank cell (stripping every cell of a month costs more than reading the rest).
+        if batch.select((pl.col(batch.columns[0]).str.strip_chars(EMPTY_CELL) == "").any()).item():
+            blank = pl.all_horizontal([pl.col(c).str.strip_chars(EMPTY_CELL) == "" for c in batch.columns])
+            if batch.select(blank.any()).item():  # rare: the copy is made only when there is a blank row
+                batch = batch.filter(~blank)
         if batch.height == 0:
             return Figures()
-        checks = [pl.col(c).str.contains(_ILLEGAL).any() for c in batch.columns]
-        # A cell the careful reader refuses as too long, or a row that is the export's own total.
-        checks += [(pl.col(c).str.len_chars() > MAX_FIELD_CHARS).any() for c in batch.columns]
-        checks.append(pl.col(batch.columns[0]).str.strip_chars().is_in(list(SUMMARY_WORDS)).any())
-        if any(batch.select([check.alias(f"k{i}") for i, check in enumerate(checks)]).row(0)):
+        columns = batch.columns
+        labels = {f"c{index[fid]}" for fid, spec in self.table.fields.items() if spec.type in ("label", "id")}
+        # A character Word refuses; in a label or an id also one that shows nothing, in the same search: only a
+        # column that holds one has them removed (removing them from every cell costs more than the search).
+        checks = [pl.col(c).str.contains_any(_ILLEGAL_CHARACTERS + (_INVISIBLE_CHARACTERS if c in labels else [])).any()
+                  for c in columns]
+        # A row that is the export's own total.
+        checks.append(pl.col(columns[0]).str.strip_chars().is_in(list(SUMMARY_WORDS)).any())
+        # A cell the careful reader refuses as too long has at least as many bytes as characters: its
+        # characters are counted only in a column with a cell of that many bytes.
+        checks += [(pl.col(c).str.len_bytes() > MAX_FIELD_CHARS).any() for c in columns]
+        found = batch.select([check.alias(f"k{i}") for i, check in enumerate(checks)]).row(0)
+        hits = [c for c, hit in zip(columns, found[: len(columns)], strict=True) if hit]
+        if found[len(columns)] or any(c not in labels for c in hits):
             raise Declined
-        typed = batch.select([self._typed(spec, pl.col(f"c{index[fid]}")).alias(fid)
+        if hits and any(batch.select([pl.col(c).str.contains_any(_ILLEGAL_CHARACTERS).any() for c in hits]).row(0)):
+            raise Declined
+        long = [pl.col(c).str.len_chars() > MAX_FIELD_CHARS for c, hit in zip(columns, found[len(columns) + 1 :], strict=True)
+                if hit]
+        if long and batch.select(pl.any_horizontal(long).any()).item():
+            raise Declined
+        typed = batch.select([self._typed(spec, pl.col(f"c{index[fid]}"), f"c{index[fid]}" in hits).alias(fid)
                               for fid, spec in self.table.fields.items()])
         del batch
         self._check(typed)
         return self._figures(typed.select([pl.col(f).struct.field("v").alias(f) for f in self.table.fields]))
 
-    def _typed(self, spec: FieldSpec, cell: Any) -> Any:
+    def _typed(self, spec: FieldSpec, cell: Any, invisible: bool = False) -> Any:
         """The column converted as the careful reader's bulk path would, with a flag for every cell it refuses.
 
-        A refused cell is not reported here: the careful reader reads the file again and does that.
+        A refused cell is not reported here: the careful reader reads the file again and does that. With
+        ``invisible``, a label or an id of the column may hold characters that show nothing.
         """
         pl = self.pl
         empty = cell == ""
@@ -155,7 +178,8 @@ class _Fast:
             if spec.empty is not None:
                 raise Declined  # a filler for an empty time, flag or count: the careful reader's rules
             if spec.type == "time":
-                value = cell.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+                # No cache of parsed strings: times to the second are nearly all distinct, so one only costs.
+                value = cell.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False, cache=False)
                 unread = ~cell.str.contains(_ISO_TIME) | value.is_null()
             elif spec.type == "flag":
                 value = cell.replace_strict(_FLAGS, default=None, return_dtype=pl.Boolean)
@@ -165,7 +189,7 @@ class _Fast:
                 unread = ~cell.str.contains(r"^[0-9]{1,8}$") | (value > MAX_SECONDS)
             refused = (~empty & unread) | (empty & pl.lit(required))
         elif spec.type in ("label", "id"):
-            value = cell.str.replace_all(INVISIBLE.pattern, "").str.strip_chars()
+            value = (cell.str.replace_all(INVISIBLE.pattern, "") if invisible else cell).str.strip_chars()
             blank = value == ""
             if spec.type == "label" and spec.empty is not None:
                 value, refused = pl.when(blank).then(pl.lit(spec.empty)).otherwise(value), pl.lit(False)
@@ -284,12 +308,13 @@ class _Fast:
 
 
 def _lone_carriage_return(path: Path) -> bool:
-    """Whether the file has a CR that is not part of a CRLF (read in blocks: a month may be large)."""
+    """Whether the file has a CR that is not part of a CRLF.
+
+    Searched in the file mapped into memory: no copy of a large month, no block boundary to get wrong, and a
+    file with no CR at all (most exports) is passed over at the speed of ``memchr``.
+    """
     with path.open("rb") as stream:
-        tail = b""
-        while block := stream.read(1 << 22):
-            data = tail + block
-            if b"\r" in data and re.search(rb"\r(?!\n)", data[:-1] if len(block) == 1 << 22 else data):
-                return True
-            tail = data[-1:]
-    return False
+        if not stream.seek(0, io.SEEK_END):
+            return False  # an empty file cannot be mapped
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"\r") != -1 and _LONE_CR.search(data) is not None

@@ -101,25 +101,33 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"
 _DOTS = "\u00b7\u2022\u2027\u30fb\uff65"
 
 
-@functools.cache
-def _shadow_table() -> dict[int, str]:
-    # Built once, on first use (about 15 ms): deriving it from unicodedata keeps it exact, where a
-    # hand-written list of full-width and other-script digits would miss some.
-    table: dict[int, str] = {}
-    for code in range(0x80, 0x20000):
+# Mapped by their own lists over what unicodedata says.
+_OVERRIDES: dict[int, str] = {**{ord(c): " " for c in _SPACES}, **{ord(c): "-" for c in _DASHES},
+                              **{ord(c): "·" for c in _DOTS}, **{ord(t): s for t, s in _SIMPLIFIED_OF.items()}}
+
+
+class _ShadowTable(dict[int, str]):
+    """Each character's shadow, looked up once on first sight (``str.translate`` asks the table per character).
+
+    Deriving it from unicodedata keeps it exact, where a hand-written list of full-width and other-script
+    digits would miss some. Only the characters a run meets are looked up: building the whole table up
+    front went through 130,000 characters for a report that meets a few thousand.
+    """
+
+    def __missing__(self, code: int) -> str:
+        if code >= 0x20000:
+            raise KeyError(code)  # left as it is, and not kept
         char = chr(code)
-        digit = unicodedata.decimal(char, None)
-        if digit is not None:
-            table[code] = str(digit)
-            continue
-        folded = unicodedata.normalize("NFKC", char)
-        if len(folded) == 1 and "!" <= folded <= "~":
-            table[code] = folded
-    table.update({ord(c): " " for c in _SPACES})
-    table.update({ord(c): "-" for c in _DASHES})
-    table.update({ord(c): "·" for c in _DOTS})
-    table.update({ord(t): s for t, s in _SIMPLIFIED_OF.items()})
-    return table
+        found = _OVERRIDES.get(code)
+        if found is None and code >= 0x80:
+            digit = unicodedata.decimal(char, None)
+            folded = str(digit) if digit is not None else unicodedata.normalize("NFKC", char)
+            found = folded if digit is not None or (len(folded) == 1 and "!" <= folded <= "~") else None
+        self[code] = found = found or char
+        return found
+
+
+_SHADOW = _ShadowTable()
 
 
 def shadow(text: str) -> str:
@@ -127,7 +135,7 @@ def shadow(text: str) -> str:
 
     ``len(shadow(text)) == len(text)`` always holds, so a span found in the shadow cuts the original.
     """
-    return text.translate(_shadow_table())
+    return text.translate(_SHADOW)
 
 
 # ---------------------------------------------------------------------------------------------- numbers

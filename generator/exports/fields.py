@@ -287,7 +287,9 @@ def _text(cell: Any) -> str:
 
 # Characters that show nothing (zero-width spaces and joiners, soft hyphens, byte-order marks, direction
 # marks): a label pasted with one must group with the same label typed plainly, and no document shows them.
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+INVISIBLE_CHARACTERS = "".join(map(chr, (0xAD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                                        0xFEFF)))
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 
 
 def plain_label(text: str) -> str:

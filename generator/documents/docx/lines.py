@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import pairwise
 
 # A text up to this many CJK cells wide (a Latin character counts half) is one token; up to
@@ -33,6 +34,9 @@ RUNNING_CJK = 12
 AUTOSPACE_EM = 0.25
 # A line the writer breaks itself is filled to this share of the room: the widths are estimates.
 FILL = 0.9
+# The same cell texts come back in every table and report of a run (each measured up to four times a
+# cell, "合计" and "0" in every row): their widths are pure functions of the text, kept for the run.
+_MEASURED = 1 << 14
 
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SCRIPT_CHANGE = re.compile(f"(?<=[{_WIDE}])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{_WIDE}])")
@@ -84,6 +88,7 @@ class _Widths(dict[str, float]):
 _WIDTHS = _Widths()
 
 
+@lru_cache(maxsize=_MEASURED)
 def text_em(text: str) -> float:
     """Width of a text in ems, all on one line, with the space added where CJK meets Latin."""
     return sum(map(_WIDTHS.__getitem__, text)) + AUTOSPACE_EM * len(_SCRIPT_CHANGE.findall(text))
@@ -172,6 +177,7 @@ def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(edges) if b > a]
 
 
+@lru_cache(maxsize=_MEASURED)
 def least_em(text: str, paths: bool = True) -> float:
     """Width of the widest piece of ``text`` that no line may break (the least a column may give it);
     without ``paths``, a long Latin run (a data path) counts whole."""
@@ -179,6 +185,7 @@ def least_em(text: str, paths: bool = True) -> float:
     return max((ruler.em(a, b) for a, b in _pieces(text, _breaks(text, paths))), default=0.0)
 
 
+@lru_cache(maxsize=_MEASURED)
 def firm_em(text: str, planned_em: float) -> float:
     """Width a column should give ``text`` when it can: every Latin run whole (a data path or a code on one
     line, as people search for it), and a short text (up to ``RUNNING_CJK``) whole as far as the width
@@ -187,6 +194,7 @@ def firm_em(text: str, planned_em: float) -> float:
     return max(least_em(text, paths=False), min(whole, planned_em))
 
 
+@lru_cache(maxsize=_MEASURED)
 def needs_own_breaks(text: str, room_em: float) -> bool:
     """Whether ``text``, wrapped by LibreOffice in ``room_em``, could break inside a token or a word.
 
