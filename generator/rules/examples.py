@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,16 +46,20 @@ class _Checked:
     note: str  # how the rule got there, in words
 
 
-def _stale(year: ContractYear, owner: PathKey, rule_paths: list[PathKey], checked: list[_Checked],
+def _stale(year: ContractYear, owner: PathKey, rule_paths: Callable[[], list[PathKey]], checked: list[_Checked],
            name: str, identity: tuple[str, Any]) -> Iterator[Problem]:
     """Problems of a rule's examples: at the rule's change when they are inherited from before it, else each
-    at its own line."""
+    at its own line.
+
+    ``rule_paths`` gives where the rule was written; finding them scans every merged path, so it is asked only
+    when an example is wrong (a valid contract never asks).
+    """
     wrong = [(number, c) for number, c in enumerate(checked) if c.wrong]
     if not wrong:
         return
     examples = (*owner, "examples")
     written = _year_written(year, [examples])
-    changed = [p for p in rule_paths if _year_written(year, [p]) > written]
+    changed = [p for p in rule_paths() if _year_written(year, [p]) > written]
     if not changed:
         for number, c in wrong:
             for field, (value, message) in c.wrong.items():
@@ -178,7 +182,9 @@ def _indicator_examples(year: ContractYear) -> Iterator[Problem]:
                     f"“{indicator['name']}” 输入 {_flow(example['input'])} 按规则得 {two_places(result.points)} 分，"
                     f"算例写的是 {two_places(expected)} 分。计算过程：{result.trace}"))
             checked.append(_Checked(example, wrong, result.trace))
-        rule_paths = _subtree(year, owner, skip="examples") + _subtree(year, ("scoring", "inputs", spec.name))
+        def rule_paths(owner: PathKey = owner, name: str = spec.name) -> list[PathKey]:
+            return _subtree(year, owner, skip="examples") + _subtree(year, ("scoring", "inputs", name))
+
         yield from _stale(year, owner, rule_paths, checked, indicator["name"], ("key", indicator["key"]))
 
 
@@ -208,8 +214,10 @@ def _milestone_examples(year: ContractYear) -> Iterator[Problem]:
                 break
             dates = _dates(year, milestone.months_after_signing, example)
             checked.append(_Checked(example, {**dates[0], **found[0]}, "；".join(filter(None, (dates[1], found[1])))))
-        rule_paths = [*_subtree(year, owner, skip="examples"), ("fees", "total"), ("payment", "invoice_days_before"),
-                      *_subtree(year, ("payment", "ranking")), *_subtree(year, ("rules", "money"))]
+        def rule_paths(owner: PathKey = owner) -> list[PathKey]:
+            return [*_subtree(year, owner, skip="examples"), ("fees", "total"), ("payment", "invoice_days_before"),
+                    *_subtree(year, ("payment", "ranking")), *_subtree(year, ("rules", "money"))]
+
         yield from _stale(year, owner, rule_paths, checked, f"付款节点 {milestone.label}", ("id", milestone.id))
 
 
