@@ -163,11 +163,27 @@ def remembered(kind: str, name: str, compute: Callable[[], T]) -> T:
         return compute()
     slot = (kind, name)
     if slot not in _MEMORY:
-        value = compute()
-        if len(_MEMORY) >= MAX_REMEMBERED:
-            del _MEMORY[next(iter(_MEMORY))]
-        _MEMORY[slot] = value
+        remember(kind, name, compute())
     return _MEMORY[slot]
+
+
+def in_use() -> bool:
+    """Whether what this run remembered may be used here (never within ``bypassed``)."""
+    return not _BYPASSED.get()
+
+
+def recalls(kind: str, name: str) -> bool:
+    """Whether ``kind``/``name`` was remembered in this run (never, within ``bypassed``)."""
+    return not _BYPASSED.get() and (kind, name) in _MEMORY
+
+
+def remember(kind: str, name: str, value: Any) -> None:
+    """Keep ``value`` for ``kind``/``name`` for the rest of the run, the oldest going first past the bound."""
+    if _BYPASSED.get():
+        return
+    if len(_MEMORY) >= MAX_REMEMBERED:
+        del _MEMORY[next(iter(_MEMORY))]
+    _MEMORY[(kind, name)] = value
 
 
 # -- file digests ------------------------------------------------------------------------------------------

@@ -8,13 +8,16 @@ written, naming the years it breaks when it does not break them all.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import caching
 from generator.errors import InputError, Problem, merge_years
 from generator.source.loader import load_bytes, read_bounded
 
@@ -23,11 +26,31 @@ if TYPE_CHECKING:
     from generator.source.loader import Document
 
 SCHEMA = "contract.schema.json"
+_VALID = "schema-valid-section"
+
+
+# The contracts this process loaded last, by file name and the digest of the very bytes: a long-lived
+# process (the editor, a library user, the tests) asks for an unchanged file again and again, and a loaded
+# contract is immutable. Everything else a load reads (schemas, statutes, the working-day calendar) is read
+# once per process anyway. A few only: each holds a whole contract.
+_LOADED: OrderedDict[tuple[str, str], Contract] = OrderedDict()
+LOADED_KEPT = 4
 
 
 def load_contract(path: Path) -> Contract:
     """Load contract.yaml safely and check every year against the schema and the contract's rules."""
-    return check_document(load_bytes(read_bounded(path, path.name), path.name))
+    raw = read_bounded(path, path.name)
+    if not caching.in_use():
+        return check_document(load_bytes(raw, path.name))
+    key = (path.name, hashlib.sha256(raw).hexdigest())
+    if key in _LOADED:
+        _LOADED.move_to_end(key)
+        return _LOADED[key]
+    contract = check_document(load_bytes(raw, path.name))
+    _LOADED[key] = contract
+    if len(_LOADED) > LOADED_KEPT:
+        _LOADED.popitem(last=False)
+    return contract
 
 
 def check_document(document: Document) -> Contract:
@@ -65,6 +88,9 @@ def check_document(document: Document) -> Contract:
 # -- sections validated once per run ---------------------------------------------------------------------
 # Each year's merged contract repeats most sections of the base contract unchanged: a top-level section
 # (fees, articles …) with the very content of one already validated in this run is not validated again.
+# "This run" is the process: the editor checks the whole contract on every edit, and an edit changes one
+# section, so only that section meets the schema again. What is remembered is the digest of the section's
+# exact text, and only after it passed: a problem is always found again, and located in its own document.
 
 
 def _exact(value: Any) -> str:
@@ -84,22 +110,32 @@ def _exact_json(key: Any, value: Any) -> str | None:
 def _schema_check(document: Any, known: set[str]) -> list[Problem]:
     """Schema problems of the sections not known to be valid; the whole document when its top level is off.
 
-    Once a document's sections pass, their exact JSON texts join ``known``.
+    Once a document's sections pass, the digests of their exact JSON texts join ``known`` and are remembered
+    for the rest of the run (``caching.remember``).
     """
     from generator.source.schema import schema_of, schema_problems
 
     data: Mapping[str, Any] = document.data
     top = schema_of(SCHEMA)
     required, allowed = set(top.get("required", ())), set(top.get("properties", {}))
-    texts = {key: _exact_json(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
+    texts = {key: _digest(key, value) for key, value in data.items()} if isinstance(data, Mapping) else {}
     whole = not isinstance(data, Mapping) or not required <= set(data) or not set(data) <= allowed
-    todo = [key for key, text in texts.items() if text is None or text not in known]
+    todo = [key for key, text in texts.items()
+            if text is None or (text not in known and not caching.recalls(_VALID, text))]
     if not whole and not todo:
         return []
     problems = schema_problems(document, SCHEMA, only=None if whole else todo)
     if not problems:
-        known.update(t for t in texts.values() if t is not None)
+        for text in texts.values():
+            if text is not None:
+                known.add(text)
+                caching.remember(_VALID, text, True)
     return problems
+
+
+def _digest(key: Any, value: Any) -> str | None:
+    text = _exact_json(key, value)
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _raise(problems: list[Problem], years: Iterable[int]) -> None:

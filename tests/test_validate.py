@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -162,3 +163,16 @@ def test_prior_score_under_minimum_is_an_error_even_without_strict(edited: Calla
     result = run_cli("validate", "--contract", str(path))
     assert result.exit_code == 1
     assert "低于续签最低分 70" in result.stderr
+
+
+def test_a_contract_edited_in_place_is_loaded_afresh(contract_copy: Path) -> None:
+    """A process keeps the contracts it loaded; one edited since, even keeping its size and mtime, is read again."""
+    from generator import load_contract
+
+    before = contract_copy.stat()
+    assert load_contract(contract_copy).year(2024).data["project"]["number"] == "HNZH-2022-311"
+    contract_copy.write_text(contract_copy.read_text("utf-8").replace("number: HNZH-2022-311", "number: HNZH-2022-312"),
+                             "utf-8")
+    os.utime(contract_copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert contract_copy.stat().st_size == before.st_size
+    assert load_contract(contract_copy).year(2024).data["project"]["number"] == "HNZH-2022-312"
