@@ -30,7 +30,7 @@ DOUBLED = re.compile(r"(电话|手机|号码|座机|证号|身份证|证件|护�
 
 def _load() -> list[dict[str, Any]]:
     with CORPUS_PATH.open(encoding="utf-8") as stream:
-        return list(yaml.safe_load(stream)["entries"])
+        return list(yaml.load(stream, Loader=yaml.CSafeLoader)["entries"])  # libyaml: read at every collection
 
 
 CORPUS = _load()
@@ -233,7 +233,7 @@ def test_a_long_text_is_masked_quickly() -> None:
     text = "".join(e["text"] for e in CORPUS)
     text = (text * (20_000 // len(text) + 1))[:20_000]
     deidentify("warm-up")
-    assert _best_of(5, text) < 0.05
+    assert _best_of(5, text) < 0.2  # about 20 ms alone (see test_adversarial_input_stays_linear)
 
 
 @pytest.mark.parametrize("text", [
@@ -241,8 +241,10 @@ def test_a_long_text_is_masked_quickly() -> None:
     "市民王" * 6_666, "1栋" * 10_000, "一" * 20_000, "琼A" * 10_000, "QQ 1" * 5_000, "路1号" * 6_666, "1X" * 10_000,
 ], ids=lambda t: repr(t[:4]))
 def test_adversarial_input_stays_linear(text: str) -> None:
+    # Each takes 10-30 ms alone; a pattern that backtracks over the text takes seconds on 20,000 characters.
+    # The bound leaves room for a machine busy with the rest of the suite (the tests run in parallel).
     deidentify("warm-up")
-    assert _best_of(3, text) < 0.05
+    assert _best_of(3, text) < 0.2
 
 
 # --------------------------------------------------------------------------- the tests can fail
