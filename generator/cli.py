@@ -357,8 +357,8 @@ def archive(year: int, data_dir: Path, contract_path: Path, out_dir: Path | None
 
     \b
     归档内容：合同（含附件）、用户需求书、付款及开票计划、有数据的各月月报、年度考核报告（数据齐全时）、
-    履约验收书、合同公告，以及公告的文本；清单记录每个文件和各数据源的 SHA-256，以及《政府采购法》第四十二条
-    规定的保存期限。需要 LibreOffice。
+    履约验收书、合同公告，以及公告的文本；清单记录每个文件和各数据源的 SHA-256，以及法规（templates/statutes.yaml
+    中记载的条文）规定的保存期限。需要 LibreOffice。
     示例：gen archive --year 2024 --data data
           gen verify outputs/archive-2024/archive-2024.json
     """
