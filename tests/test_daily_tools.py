@@ -136,6 +136,29 @@ def test_cli_reference_is_current() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_init_keeps_callers_exports_and_outputs_out_of_git(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    assert git, "需要 git"
+    assert run_cli("init", str(tmp_path)).exit_code == 0
+    assert run_cli("sample-data", "--month", "2024-05", "--scale", "0.01", "--out", str(tmp_path / "data"),
+                   "--contract", str(tmp_path / "contract.yaml")).exit_code == 0
+    assert run_cli("contract", "--year", "2024", "--out", str(tmp_path / "outputs"),
+                   "--contract", str(tmp_path / "contract.yaml")).exit_code == 0
+    assert run_cli("new-year", "2026", "--contract", str(tmp_path / "contract.yaml")).exit_code == 0  # takes the edit lock
+    assert list(tmp_path.glob(".*.lock"))
+    subprocess.run([git, "init", "-q", str(tmp_path)], check=True)
+    listed = subprocess.run([git, "-C", str(tmp_path), "ls-files", "--others", "--exclude-standard"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    exports = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "data" / "2024-05").iterdir()
+               if p.name != "month.yaml"]
+    assert exports and not set(exports) & set(listed), listed  # the callers' data never reaches a commit
+    assert {"contract.yaml", "data/columns.yaml", "data/2024-05/month.yaml", ".gitignore"} <= set(listed)
+    assert not [name for name in listed if name.startswith("outputs/") or name.endswith(".lock")], listed
+
+
 def test_init_writes_a_working_starter_and_never_overwrites(tmp_path: Path) -> None:
     folder = tmp_path / "新目录" / "合同"
     result = run_cli("init", str(folder))

@@ -24,6 +24,7 @@ PLACES = {
     "vscode-settings.json": ".vscode/settings.json",
     "vscode-extensions.json": ".vscode/extensions.json",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "gitignore": ".gitignore",
     "github-actions.yml": ".github/workflows/validate.yml",
     "gitlab-ci.yml": ".gitlab-ci.yml",
 }
