@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+import pagecheck
 from conftest import CONTRACT, ROOT, run_cli
-from pagecheck import require, to_pdfs
+from pagecheck import require
 
 SECOND = ROOT / "examples" / "second-contract" / "contract.yaml"
 YEAR_MONTHS = [f"2024-{m:02d}" for m in range(1, 11)]
@@ -146,7 +147,7 @@ def documents(factory: pytest.TempPathFactory) -> Path:
         _manifest_docx(second / "archive", 2025, SECOND, other / "archive-2025.docx")
         for path in other.glob("*.docx"):  # one PDF folder: the second contract's files get a prefix
             shutil.copy(path, docs / f"second-{path.name}")
-        to_pdfs(sorted(docs.glob("*.docx")), root / "pdf")
+        pagecheck.to_pdfs(sorted(docs.glob("*.docx")), root / "pdf")
 
     return shared(factory, "documents", build)
 

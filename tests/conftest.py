@@ -24,6 +24,30 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["HCG_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True)
+def _libreoffice_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that has LibreOffice render or revise a document carries the ``libreoffice`` marker.
+
+    So the README's test command, which leaves those out, stays quick, and ``-m libreoffice`` really runs
+    every one of them. Watched: the tool's PDF conversion (``gen --pdf``, ``gen archive`` in this process) and
+    the tests' page and revision helpers, called through their modules. Not watched: a ``gen`` run as another
+    process, and a shared build made by a fixture of wider scope before this one is set up.
+    """
+    if request.node.get_closest_marker("libreoffice"):
+        return
+    from generator.output import pdf
+
+    import pagecheck
+    import revisions
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} 运行了 LibreOffice：请给它加上 @pytest.mark.libreoffice")
+
+    monkeypatch.setattr(pdf, "to_pdf", refuse)
+    monkeypatch.setattr(pagecheck, "to_pdfs", refuse)
+    monkeypatch.setattr(revisions, "libreoffice_texts", refuse)
+
+
 def run_cli(*args: str) -> Result:
     """Invoke `gen` in-process exactly as a user would, keeping stdout and stderr apart."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)

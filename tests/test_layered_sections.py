@@ -22,8 +22,8 @@ from generator.documents.redline import build_redline
 from generator.errors import GenError
 from generator.jobs import document_model
 
+import revisions
 from conftest import CONTRACT, run_cli
-from revisions import libreoffice_texts
 
 YEARS = (2026, 2027, 2028)
 Text = tuple[str, str]  # (first version, second version) of a text a kind writes
@@ -174,7 +174,7 @@ def test_libreoffice_accepts_and_rejects_every_redline_exactly(all_kinds: Path, 
     pairs = list(zip((2025, *YEARS), YEARS, strict=False))
     jobs = [(how, out / f"diff-{a}-{b}.docx") for a, b in pairs for how in ("accept", "reject")]
     jobs += [("text", out / f"contract-{year}.docx") for year in (2025, *YEARS)]
-    texts = libreoffice_texts(tmp_path, jobs)
+    texts = revisions.libreoffice_texts(tmp_path, jobs)
     contracts = dict(zip((2025, *YEARS), texts[len(pairs) * 2:], strict=True))
     for number, (before, after) in enumerate(pairs):
         accept, reject = texts[2 * number], texts[2 * number + 1]

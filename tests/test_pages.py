@@ -21,8 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
+import pagecheck
 from artifacts import documents
-from pagecheck import Finding, body_lines, check, expectations, pages, recurring, require, to_pdfs
+from pagecheck import Finding, body_lines, check, expectations, pages, recurring, require
 
 SHIPPED = ["acceptance-2024", "archive-2024", "assessment-2024", "contract-2024", "contract-2025", "diff-2024-2025",
            "invoices-2024", "invoices-2024-late-fees", "invoices-2024-ranked", "notice-2024", "report-2024-05",
@@ -213,7 +214,7 @@ def controls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     for name, builder in builders.items():
         docs[name] = root / f"{name}.docx"
         builder().save(docs[name])
-    pdfs = to_pdfs(docs.values(), root / "pdf")
+    pdfs = pagecheck.to_pdfs(docs.values(), root / "pdf")
     return {name: (pdfs[name], docs[name]) for name in docs}
 
 

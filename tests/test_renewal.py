@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
+import revisions
 from conftest import CONTRACT, ROOT
 from docx_inspect import W, body_text, part
-from revisions import libreoffice_texts
 
 README = ROOT / "README.md"
 
@@ -164,7 +164,7 @@ def test_the_new_indicator_is_one_inserted_row_of_each_scoring_table(walkthrough
 def test_libreoffice_accepts_to_the_new_contract_and_rejects_to_the_old(walkthrough: dict, tmp_path: Path) -> None:
     outputs = walkthrough["folder"] / "outputs"
     diff = outputs / "diff-2025-2026.docx"
-    accepted, rejected, new, old = libreoffice_texts(tmp_path, [("accept", diff), ("reject", diff),
+    accepted, rejected, new, old = revisions.libreoffice_texts(tmp_path, [("accept", diff), ("reject", diff),
                                                                 ("text", outputs / "contract-2026.docx"),
                                                                 ("text", outputs / "contract-2025.docx")])
     assert accepted.endswith(new) and rejected.endswith(old)
