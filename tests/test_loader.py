@@ -24,6 +24,7 @@ BAD_YAML = {
     "binary_tag": (b"a: !!binary aGVsbG8=\n", "1:4", "不支持的 YAML 标签"),
     "leading_zero": (b"a: 010\n", "1:4", "以 0 开头"),
     "scientific": (b"a: 1e9\n", "1:4", "科学计数法"),
+    "scientific_fraction": (b"a: +.5E3\n", "1:4", "科学计数法"),
     "two_documents": (b"a: 1\n---\nb: 2\n", "2:1", "只能包含一个 YAML 文档"),
     "control_char": (b'a: "x\\u0001y"\n', "1:4", "控制字符"),
     "gbk": ("a: 合同\n".encode("gbk"), "1:1", "不是 UTF-8 编码"),
@@ -31,6 +32,13 @@ BAD_YAML = {
     "comment_cuts_text": ("a: 乙方应提前 #2 日通知\n".encode(), "1:4", "会被 YAML 当作注释"),
     "braces_first": ("a:\n  - {{ fees.total }}元\n".encode(), "2:6", "请给整段文字加引号"),
 }
+
+
+def test_a_letter_and_digits_are_text_not_a_number() -> None:
+    # A code such as E5 (a grade, a room) has no digit before its "exponent": it is not scientific notation.
+    from generator.source.loader import load_bytes
+
+    assert load_bytes(b"a: E5\nb: e10\n", "c.yaml").data == {"a": "E5", "b": "e10"}
 
 
 def test_deep_nesting_is_refused_without_recursion(tmp_path: Path) -> None:

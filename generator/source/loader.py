@@ -32,7 +32,11 @@ PathKey = tuple[str | int, ...]
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)")
-_FLOATY = re.compile(r"[-+]?([0-9][0-9_]*)?\.?[0-9]*[eE][-+]?[0-9]+|[-+]?\.(inf|Inf|INF|nan|NaN|NAN)")
+# A number in scientific notation has a digit before its exponent: "1e5" and ".5E3" are refused, "E5" is text.
+_FLOATY = re.compile(r"[-+]?([0-9][0-9_]*\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+|[-+]?\.(inf|Inf|INF|nan|NaN|NAN)")
+_NULL_WORDS = ("", "~", "null", "Null", "NULL")
+_TRUE_WORDS = ("true", "True", "TRUE")
+_FALSE_WORDS = ("false", "False", "FALSE")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -127,6 +131,13 @@ def load_bytes(raw: bytes, name: str) -> Document:
             [Problem(name, line, 1, "", "文件不是 UTF-8 编码（可能是 GBK/GB18030），请在编辑器中另存为 UTF-8")]
         ) from None
     return _Builder(name).build(text)
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether ``text``, written unquoted, is read back by this loader as that very text (not a number, a
+    truth value, nothing, or a refusal): what a writer of contract.yaml must quote otherwise."""
+    return not (text in _NULL_WORDS or text in _TRUE_WORDS or text in _FALSE_WORDS or _LEADING_ZERO.fullmatch(text)
+                or _INT.fullmatch(text) or _DECIMAL.fullmatch(text) or _FLOATY.fullmatch(text))
 
 
 class _Builder:
@@ -283,11 +294,11 @@ class _Builder:
         return rest.startswith("#") and len(rest) > 1 and not rest[1].isspace() and rest[1] != "#"
 
     def _resolve_plain(self, text: str, event: Any, stack: list[list[Any]]) -> Any:
-        if text in ("", "~", "null", "Null", "NULL"):
+        if text in _NULL_WORDS:
             return None
-        if text in ("true", "True", "TRUE"):
+        if text in _TRUE_WORDS:
             return True
-        if text in ("false", "False", "FALSE"):
+        if text in _FALSE_WORDS:
             return False
         if _LEADING_ZERO.fullmatch(text):
             raise self.fail(

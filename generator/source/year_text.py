@@ -19,11 +19,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from generator.errors import InputError, Problem
 from generator.source.layers import IDENTITY_FIELDS
-from generator.source.loader import load_bytes
+from generator.source.loader import load_bytes, reads_as_text
 from generator.source.patch import same
 
 __all__ = ["replace_year"]
@@ -256,6 +257,10 @@ def _build(value: Any, like: Any = None, block: bool = False) -> Any:
         return seq
     if isinstance(value, str) and isinstance(like, str) and type(like) is not str:
         return type(like)(value)  # keep the quotes of the value it replaces
+    if isinstance(value, str) and not reads_as_text(value):
+        # ruamel writes unquoted what YAML 1.2 reads as text; the project's loader is stricter on a few such
+        # words ("+.5e3" is refused as a number): quote whatever it would not read back as this very text.
+        return DoubleQuotedScalarString(value)
     return value
 
 
