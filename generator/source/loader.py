@@ -37,6 +37,7 @@ _FLOATY = re.compile(r"[-+]?([0-9][0-9_]*\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+|[-+]
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 _TRUE_WORDS = ("true", "True", "TRUE")
 _FALSE_WORDS = ("false", "False", "FALSE")
+_WORD_VALUES = {"null": None, "true": True, "false": False}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -133,11 +134,29 @@ def load_bytes(raw: bytes, name: str) -> Document:
     return _Builder(name).build(text)
 
 
+def _plain_kind(text: str) -> str:
+    """What an unquoted scalar is read as: null, true, false, leading_zero, int, decimal, floaty or text."""
+    if text in _NULL_WORDS:
+        return "null"
+    if text in _TRUE_WORDS:
+        return "true"
+    if text in _FALSE_WORDS:
+        return "false"
+    if _LEADING_ZERO.fullmatch(text):
+        return "leading_zero"
+    if _INT.fullmatch(text):
+        return "int"
+    if _DECIMAL.fullmatch(text):
+        return "decimal"
+    if _FLOATY.fullmatch(text):
+        return "floaty"
+    return "text"
+
+
 def reads_as_text(text: str) -> bool:
     """Whether ``text``, written unquoted, is read back by this loader as that very text (not a number, a
     truth value, nothing, or a refusal): what a writer of contract.yaml must quote otherwise."""
-    return not (text in _NULL_WORDS or text in _TRUE_WORDS or text in _FALSE_WORDS or _LEADING_ZERO.fullmatch(text)
-                or _INT.fullmatch(text) or _DECIMAL.fullmatch(text) or _FLOATY.fullmatch(text))
+    return _plain_kind(text) == "text"
 
 
 class _Builder:
@@ -294,21 +313,18 @@ class _Builder:
         return rest.startswith("#") and len(rest) > 1 and not rest[1].isspace() and rest[1] != "#"
 
     def _resolve_plain(self, text: str, event: Any, stack: list[list[Any]]) -> Any:
-        if text in _NULL_WORDS:
-            return None
-        if text in _TRUE_WORDS:
-            return True
-        if text in _FALSE_WORDS:
-            return False
-        if _LEADING_ZERO.fullmatch(text):
+        kind = _plain_kind(text)
+        if kind == "text":
+            return text
+        if kind in _WORD_VALUES:
+            return _WORD_VALUES[kind]
+        if kind == "leading_zero":
             raise self.fail(
                 event, f"“{text}” 以 0 开头，含义不明确：编号或号码请加引号写成 \"{text}\"", self._path(stack)
             )
-        if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
-            digits = len(text.lstrip("+-").split(".")[0])
-            if digits > MAX_DIGITS or len(text) > MAX_DIGITS + 12:
-                raise self.fail(event, f"数字 “{text[:30]}…” 位数过多（整数部分最多 {MAX_DIGITS} 位）", self._path(stack))
-            return int(text) if _INT.fullmatch(text) else Decimal(text)
-        if _FLOATY.fullmatch(text):
+        if kind == "floaty":
             raise self.fail(event, f"不支持科学计数法或特殊数值 “{text}”，请写成普通数字", self._path(stack))
-        return text
+        digits = len(text.lstrip("+-").split(".")[0])
+        if digits > MAX_DIGITS or len(text) > MAX_DIGITS + 12:
+            raise self.fail(event, f"数字 “{text[:30]}…” 位数过多（整数部分最多 {MAX_DIGITS} 位）", self._path(stack))
+        return int(text) if kind == "int" else Decimal(text)
